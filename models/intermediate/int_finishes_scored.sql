@@ -1,0 +1,91 @@
+-- Every finish scored under every scoring scenario: the round's race type picks the scale,
+-- the class position picks the points, and the scenario's distance rule may strike them.
+with
+
+finishes_enriched as (
+    select * from {{ ref('int_finishes_enriched') }}
+),
+
+scoring_scenarios as (
+    select * from {{ ref('scoring_scenarios') }}
+),
+
+scenario_scales as (
+    select * from {{ ref('scenario_scales') }}
+),
+
+points_scales as (
+    select * from {{ ref('points_scales') }}
+),
+
+finishes_with_scenario as (
+    select
+        scoring_scenarios.scenario_code,
+        scoring_scenarios.min_distance_fraction,
+        scenario_scales.scale_code,
+        finishes_enriched.*,
+        case scoring_scenarios.distance_basis
+            when 'class_winner' then finishes_enriched.class_winner_laps
+            else finishes_enriched.overall_winner_laps
+        end as distance_basis_laps
+    from finishes_enriched
+    cross join scoring_scenarios
+    inner join scenario_scales
+        on
+            scoring_scenarios.scenario_code = scenario_scales.scenario_code
+            and finishes_enriched.race_type = scenario_scales.race_type
+),
+
+distance_rule_checked as (
+    select
+        *,
+        case
+            when min_distance_fraction = 0 then 'not_applied'
+            when laps is null then 'laps_unknown'
+            when laps >= min_distance_fraction * distance_basis_laps then 'met'
+            else 'struck'
+        end as distance_rule_outcome
+    from finishes_with_scenario
+),
+
+finishes_scored as (
+    select
+        checked_finishes.scenario_code,
+        checked_finishes.result_key,
+        checked_finishes.round_number,
+        checked_finishes.race_name,
+        checked_finishes.race_type,
+        checked_finishes.class_code,
+        checked_finishes.car_key,
+        checked_finishes.car_number,
+        checked_finishes.chassis,
+        checked_finishes.team_name,
+        checked_finishes.class_position,
+        checked_finishes.laps,
+        checked_finishes.finish_status,
+        checked_finishes.status_detail,
+        checked_finishes.evidence,
+        checked_finishes.car_identification,
+        checked_finishes.finish_note,
+        checked_finishes.finish_source,
+        checked_finishes.scale_code,
+        checked_finishes.min_distance_fraction,
+        checked_finishes.distance_basis_laps,
+        checked_finishes.distance_rule_outcome,
+        checked_finishes.class_position is not null
+        and checked_finishes.distance_rule_outcome != 'struck' as is_points_eligible,
+        case
+            when
+                checked_finishes.class_position is not null
+                and checked_finishes.distance_rule_outcome != 'struck'
+                then coalesce(points_scales.points, 0)
+            else 0
+        end as points
+    from distance_rule_checked as checked_finishes
+    left join points_scales
+        on
+            checked_finishes.scale_code = points_scales.scale_code
+            and checked_finishes.class_position = points_scales.class_position
+)
+
+select * from finishes_scored

@@ -1,0 +1,74 @@
+-- Season totals per scenario, class and team, ranked as the published tables rank them:
+-- standard competition ranking ("12="), with a countback key for scenarios that break ties.
+with
+
+team_rounds_scored as (
+    select * from {{ ref('int_team_rounds_scored') }}
+),
+
+scoring_scenarios as (
+    select * from {{ ref('scoring_scenarios') }}
+),
+
+scoring_team_rounds as (
+    select * from team_rounds_scored
+    where points > 0
+),
+
+team_totals as (
+    select
+        scenario_code,
+        class_code,
+        team_name,
+        cast(sum(points) as integer) as total_points,
+        cast(count(*) as integer) as scoring_rounds,
+        min(round_number) as first_scoring_round,
+        -- Countback: the team's class positions in ascending order; a team with more good results
+        -- sorts first, and the terminator makes an extra result beat none.
+        {{ listagg("lpad(cast(class_position as varchar), 3, '0')", "''", "order by class_position") }}
+        || '999' as countback_key
+    from scoring_team_rounds
+    group by scenario_code, class_code, team_name
+),
+
+totals_ranked as (
+    select
+        team_totals.*,
+        scoring_scenarios.tie_break,
+        cast(rank() over (
+            partition by team_totals.scenario_code, team_totals.class_code
+            order by
+                team_totals.total_points desc,
+                case
+                    when scoring_scenarios.tie_break = 'countback' then team_totals.countback_key
+                end asc
+        ) as integer) as championship_position,
+        cast(row_number() over (
+            partition by team_totals.scenario_code, team_totals.class_code
+            order by
+                team_totals.total_points desc,
+                case
+                    when scoring_scenarios.tie_break = 'countback' then team_totals.countback_key
+                end asc,
+                team_totals.first_scoring_round asc,
+                team_totals.team_name asc
+        ) as integer) as display_order
+    from team_totals
+    inner join scoring_scenarios
+        on team_totals.scenario_code = scoring_scenarios.scenario_code
+),
+
+positions_labelled as (
+    select
+        *,
+        cast(championship_position as varchar)
+        || case
+            when count(*) over (
+                partition by scenario_code, class_code, championship_position
+            ) > 1 then '='
+            else ''
+        end as position_label
+    from totals_ranked
+)
+
+select * from positions_labelled

@@ -1,0 +1,44 @@
+with
+
+finishes_enriched as (
+    select * from {{ ref('int_finishes_enriched') }}
+),
+
+car_drivers as (
+    select * from {{ ref('stg_car_drivers') }}
+),
+
+class_winners as (
+    select * from finishes_enriched
+    where class_position = 1
+),
+
+winner_drivers as (
+    select
+        car_drivers.round_number,
+        car_drivers.car_key,
+        {{ listagg("car_drivers.driver_name", "' / '", "order by car_drivers.driver_name") }} as drivers
+    from car_drivers
+    inner join class_winners
+        on
+            car_drivers.round_number = class_winners.round_number
+            and car_drivers.car_key = class_winners.car_key
+    group by car_drivers.round_number, car_drivers.car_key
+),
+
+final as (
+    select
+        class_winners.round_number,
+        class_winners.race_name,
+        class_winners.class_code,
+        class_winners.car_number,
+        class_winners.team_name,
+        winner_drivers.drivers
+    from class_winners
+    left join winner_drivers
+        on
+            class_winners.round_number = winner_drivers.round_number
+            and class_winners.car_key = winner_drivers.car_key
+)
+
+select * from final

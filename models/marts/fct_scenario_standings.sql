@@ -1,0 +1,65 @@
+-- Every scoring scenario's table beside the official one (the var scoring_scenario).
+with
+
+team_standings_ranked as (
+    select * from {{ ref('int_team_standings_ranked') }}
+),
+
+scoring_scenarios as (
+    select * from {{ ref('scoring_scenarios') }}
+),
+
+official_standings as (
+    select * from team_standings_ranked
+    where scenario_code = '{{ var("scoring_scenario") }}'
+),
+
+scenario_champions as (
+    select
+        scenario_code,
+        class_code,
+        team_name as champion_team_name
+    from team_standings_ranked
+    where display_order = 1
+),
+
+final as (
+    select
+        scenario.scenario_code,
+        scoring_scenarios.scenario_name,
+        scenario.class_code,
+        scenario.team_name,
+        scenario.championship_position,
+        scenario.position_label,
+        scenario.display_order,
+        scenario.total_points,
+        official.championship_position as official_championship_position,
+        official.total_points as official_total_points,
+        cast(
+            scenario.total_points - coalesce(official.total_points, 0) as integer
+        ) as points_change,
+        cast(
+            official.championship_position - scenario.championship_position as integer
+        ) as positions_gained,
+        scenario.team_name = scenario_champions.champion_team_name as is_scenario_champion,
+        official_champions.champion_team_name as official_champion_team_name,
+        scenario_champions.champion_team_name != official_champions.champion_team_name
+            as is_champion_changed
+    from team_standings_ranked as scenario
+    inner join scoring_scenarios
+        on scenario.scenario_code = scoring_scenarios.scenario_code
+    inner join scenario_champions
+        on
+            scenario.scenario_code = scenario_champions.scenario_code
+            and scenario.class_code = scenario_champions.class_code
+    left join official_standings as official
+        on
+            scenario.class_code = official.class_code
+            and scenario.team_name = official.team_name
+    left join scenario_champions as official_champions
+        on
+            scenario.class_code = official_champions.class_code
+            and official_champions.scenario_code = '{{ var("scoring_scenario") }}'
+)
+
+select * from final

@@ -1,0 +1,24 @@
+with
+
+source_finishes as (
+    select * from {{ ref('finishes') }}
+),
+
+renamed as (
+    select
+        round_number,
+        upper(trim(class_code)) as class_code,
+        trim(team_entered) as team_entered,
+        nullif(trim(car_key), '') as car_key,
+        class_position,
+        laps,
+        trim(status) as finish_status,
+        nullif(trim(status_detail), '') as status_detail,
+        evidence,
+        car_identification,
+        note as finish_note,
+        source as finish_source
+    from source_finishes
+)
+
+select * from renamed

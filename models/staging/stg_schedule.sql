@@ -1,0 +1,18 @@
+with
+
+source_schedule as (
+    select * from {{ ref('schedule') }}
+),
+
+renamed as (
+    select
+        round_number,
+        trim(race_name) as race_name,
+        trim(circuit) as circuit,
+        race_date,
+        lower(trim(race_type)) as race_type,
+        overall_winner_laps
+    from source_schedule
+)
+
+select * from renamed

@@ -1,0 +1,133 @@
+"""Check the seed CSVs before dbt reads them, and say exactly what is wrong.
+
+dbt's seed loader turns a Latin-1 byte, a CRLF line or an empty file into a traceback, and it
+silently accepts a header-only file or `two` in an integer column of a seed without types. This
+check reads each seed's declared `column_types` from its folder's YAML and reports one message per
+problem: file, line, column and what was expected.
+
+Usage: python scripts/check_seeds.py [seeds folder]   (exit 1 when a problem is found)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+
+INTEGER = re.compile(r"^-?\d+$")
+
+
+def declared_seeds(seed_folder: Path) -> dict[Path, dict[str, str]]:
+    """Map each seed CSV to its declared column types (from the folder's *seeds.yml)."""
+    declared: dict[Path, dict[str, str]] = {}
+    for yml in sorted(seed_folder.rglob("*seeds.yml")):
+        for seed in (yaml.safe_load(yml.read_text(encoding="utf-8")) or {}).get("seeds", []):
+            types = (seed.get("config") or {}).get("column_types") or {}
+            declared[yml.parent / f"{seed['name']}.csv"] = {k: str(v).lower() for k, v in types.items()}
+    return declared
+
+
+def value_problem(value: str, declared_type: str) -> str | None:
+    """Why `value` is not a `declared_type`, or None when it is (empty means null and always fits)."""
+    if value == "":
+        return None
+    if declared_type in ("integer", "bigint", "int"):
+        return None if INTEGER.match(value) else "expected a whole number"
+    if declared_type.startswith("decimal") or declared_type in ("double", "float"):
+        try:
+            Decimal(value)
+        except InvalidOperation:
+            return "expected a number"
+        return None
+    if declared_type == "date":
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return "expected a date as YYYY-MM-DD"
+        return None
+    if declared_type == "boolean":
+        return None if value.lower() in ("true", "false") else "expected true or false"
+    return None
+
+
+def check_file(path: Path, column_types: dict[str, str]) -> list[str]:
+    name = path.as_posix()
+    if not path.exists():
+        return [f"{name}: file is missing (declared in the seeds YAML)"]
+    raw = path.read_bytes()
+    if not raw.strip():
+        return [f"{name}: file is empty; expected a header line and at least one row"]
+    problems = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        problems.append(f"{name}: starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = raw[error.start : error.start + 1].hex()
+        message = f"{name}:{line}: byte 0x{byte} at character {column} is not UTF-8 (saved as Latin-1?)"
+        return [*problems, message + "; save the file as UTF-8"]
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.endswith("\r"):
+            problems.append(f"{name}:{number}: Windows (CRLF) line ending; use LF line endings")
+    if problems:
+        return problems
+
+    rows = list(csv.reader(io.StringIO(text)))
+    header = rows[0]
+    expected = list(column_types)
+    missing = [column for column in expected if column not in header]
+    unexpected = [column for column in header if column not in expected]
+    if missing:
+        problems.append(f"{name}:1: header lacks column(s) {', '.join(missing)}")
+    if unexpected:
+        problems.append(f"{name}:1: header has unexpected column(s) {', '.join(unexpected)}")
+    if len(rows) == 1:
+        problems.append(f"{name}: has a header but no rows")
+    if missing or unexpected:
+        return problems
+    for number, row in enumerate(rows[1:], 2):
+        if len(row) != len(header):
+            problems.append(f"{name}:{number}: {len(row)} values for {len(header)} columns")
+            continue
+        for column, value in zip(header, row, strict=True):
+            reason = value_problem(value, column_types[column])
+            if reason:
+                problems.append(f"{name}:{number}: column {column}: {reason}, got {value!r}")
+    return problems
+
+
+def check_seed_folder(seed_folder: Path) -> list[str]:
+    problems = []
+    declared = declared_seeds(seed_folder)
+    for csv_path in sorted(seed_folder.rglob("*.csv")):
+        if csv_path not in declared:
+            problems.append(f"{csv_path.as_posix()}: no column_types declared for this seed in its folder's YAML")
+    for csv_path, column_types in declared.items():
+        if not column_types:
+            problems.append(f"{csv_path.as_posix()}: declare column_types for every column in the seeds YAML")
+            continue
+        problems += check_file(csv_path, column_types)
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    folder = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent.parent / "seeds"
+    problems = check_seed_folder(folder)
+    for problem in problems:
+        print(problem)
+    if not problems:
+        print(f"Seed CSVs OK ({len(declared_seeds(folder))} files)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
