@@ -1,0 +1,149 @@
+"""Bad seed input gets a clear error, and the published warehouse stays byte-for-byte unchanged.
+
+Each case breaks one seed in a private copy of the project and runs the real build command against a
+published warehouse that already exists. The pre-check (scripts/check_seeds.py) names file, line and column
+for format and type problems; dbt's data tests name the rule a well-formed but wrong value breaks.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import copy_project, file_digest, run_build
+
+Rows = list[list[str]]
+
+
+def read_rows(path: Path) -> Rows:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def write_rows(path: Path, rows: Rows) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def edit_rows(seed: str, edit: Callable[[Rows], Rows]) -> Callable[[Path], None]:
+    def apply(project: Path) -> None:
+        path = project / "seeds" / seed
+        write_rows(path, edit(read_rows(path)))
+    return apply
+
+
+def set_cell(seed: str, match: dict[str, str], column: str, value: str) -> Callable[[Path], None]:
+    """Set `column` to `value` in the first row whose columns equal `match`."""
+    def edit(rows: Rows) -> Rows:
+        header = rows[0]
+        for row in rows[1:]:
+            if all(row[header.index(key)] == wanted for key, wanted in match.items()):
+                row[header.index(column)] = value
+                return rows
+        raise AssertionError(f"no row of {seed} matches {match}")
+    return edit_rows(seed, edit)
+
+
+def rewrite_bytes(seed: str, change: Callable[[bytes], bytes]) -> Callable[[Path], None]:
+    def apply(project: Path) -> None:
+        path = project / "seeds" / seed
+        path.write_bytes(change(path.read_bytes()))
+    return apply
+
+
+SONOMA_51 = {"round_number": "2", "car_key": "lmp900-panoz-motor-sports-51"}
+
+# (case id, how to break the project, text the build output must contain)
+CASES: list[tuple[str, Callable[[Path], None], str]] = [
+    ("unknown car in finishes",
+     set_cell("raw/finishes.csv", SONOMA_51, "car_key", "lmp900-nobody-99"),
+     "finishes_identified_cars_join_their_entry"),
+    ("duplicate class position",
+     set_cell("raw/finishes.csv", SONOMA_51, "class_position", "2"),
+     "assert_class_positions_unique_except_known_exceptions"),
+    ("negative laps",
+     set_cell("raw/finishes.csv", SONOMA_51, "laps", "-5"),
+     "accepted_range_finishes_laps"),
+    ("non-numeric laps",
+     set_cell("raw/finishes.csv", SONOMA_51, "laps", "eighty"),
+     "column laps: expected a whole number, got 'eighty'"),
+    ("laps above the class winner's",
+     set_cell("raw/finishes.csv", SONOMA_51, "laps", "90"),
+     "finishes_laps_do_not_exceed_the_class_winners"),
+    ("unknown class",
+     set_cell("raw/finishes.csv", SONOMA_51, "class_code", "LMP1"),
+     "relationships_finishes_class_code"),
+    ("unknown race type",
+     set_cell("raw/schedule.csv", {"round_number": "2"}, "race_type", "sprint"),
+     "relationships_schedule_race_type"),
+    ("round missing from the schedule",
+     edit_rows("raw/schedule.csv", lambda rows: [row for row in rows if row[0] != "3"]),
+     "relationships_finishes_round_number"),
+    ("team with no alias",
+     edit_rows("reference/team_aliases.csv", lambda rows: [row for row in rows if row[0] != "Orbit"]),
+     "relationships_entries_team_entered"),
+    ("duplicate entry",
+     edit_rows("raw/entries.csv", lambda rows: [*rows, rows[1]]),
+     "unique_combination_of_columns_entries_round_number__car_key"),
+    ("car number text in an integer column",
+     set_cell("raw/finishes.csv", SONOMA_51, "class_position", "two"),
+     "column class_position: expected a whole number, got 'two'"),
+    ("empty finishes file",
+     rewrite_bytes("raw/finishes.csv", lambda data: b""),
+     "finishes.csv: file is empty"),
+    ("header-only finishes file",
+     rewrite_bytes("raw/finishes.csv", lambda data: data.split(b"\n", 1)[0] + b"\n"),
+     "finishes.csv: has a header but no rows"),
+    ("CRLF line ending",
+     rewrite_bytes("raw/schedule.csv", lambda data: data.replace(b"\n", b"\r\n", 2)),
+     "schedule.csv:1: Windows (CRLF) line ending"),
+    ("byte-order mark",
+     rewrite_bytes("raw/schedule.csv", lambda data: b"\xef\xbb\xbf" + data),
+     "schedule.csv: starts with a byte-order mark"),
+    ("Latin-1 byte",
+     rewrite_bytes("raw/schedule.csv", lambda data: data.replace("Rivières".encode(), b"Rivi\xe8res", 1)),
+     "schedule.csv:7: byte 0xe8"),
+    ("extra column",
+     edit_rows("raw/schedule.csv", lambda rows: [[*row, "x"] for row in rows]),
+     "header has unexpected column(s) x"),
+    ("missing column",
+     edit_rows("raw/schedule.csv", lambda rows: [row[:-1] for row in rows]),
+     "header lacks column(s) source"),
+    ("short row",
+     edit_rows("raw/schedule.csv", lambda rows: [*rows[:2], rows[2][:3], *rows[3:]]),
+     "schedule.csv:3: 3 values for 7 columns"),
+    ("seed without column_types",
+     lambda project: shutil.copy(project / "seeds/raw/schedule.csv", project / "seeds/raw/rounds.csv"),
+     "rounds.csv: no column_types declared"),
+    ("points scale not decreasing",
+     set_cell("reference/points_scales.csv", {"scale_code": "alms_2002_standard", "class_position": "3"},
+              "points", "22"),
+     "strictly_decreasing_points_scales_points"),
+]
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory, warehouse: Path) -> Path:
+    """A copy of a good warehouse, standing as the published file the broken builds must not touch."""
+    path = tmp_path_factory.mktemp("published") / "alms.duckdb"
+    shutil.copy(warehouse, path)
+    return path
+
+
+@pytest.mark.parametrize(("case", "breakage", "expected"), CASES, ids=[case[0] for case in CASES])
+def test_bad_input_is_rejected_and_published_file_unchanged(
+    case: str, breakage: Callable[[Path], None], expected: str, published: Path, tmp_path: Path
+) -> None:
+    project = copy_project(tmp_path / "project")
+    breakage(project)
+    before = file_digest(published)
+
+    result = run_build(project, published)
+
+    assert result.returncode != 0, f"{case}: the build passed\n{result.output[-3000:]}"
+    assert expected in result.output, f"{case}: {expected!r} not in\n{result.output[-3000:]}"
+    assert file_digest(published) == before
+    assert not list(published.parent.glob(".*building*")), "a side file was left behind"
