@@ -25,11 +25,18 @@ INTEGER = re.compile(r"^-?\d+$")
 
 def declared_seeds(seed_folder: Path) -> dict[Path, dict[str, str]]:
     """Map each seed CSV to its declared column types (from the folder's *seeds.yml)."""
-    declared: dict[Path, dict[str, str]] = {}
+    return {path: types for path, (types, _) in seed_declarations(seed_folder).items()}
+
+
+def seed_declarations(seed_folder: Path) -> dict[Path, tuple[dict[str, str], bool]]:
+    """Map each seed CSV to (declared column types, whether it may hold no rows: meta.allow_empty)."""
+    declared: dict[Path, tuple[dict[str, str], bool]] = {}
     for yml in sorted(seed_folder.rglob("*seeds.yml")):
         for seed in (yaml.safe_load(yml.read_text(encoding="utf-8")) or {}).get("seeds", []):
-            types = (seed.get("config") or {}).get("column_types") or {}
-            declared[yml.parent / f"{seed['name']}.csv"] = {k: str(v).lower() for k, v in types.items()}
+            config = seed.get("config") or {}
+            types = {k: str(v).lower() for k, v in (config.get("column_types") or {}).items()}
+            allow_empty = bool((config.get("meta") or {}).get("allow_empty"))
+            declared[yml.parent / f"{seed['name']}.csv"] = (types, allow_empty)
     return declared
 
 
@@ -56,7 +63,7 @@ def value_problem(value: str, declared_type: str) -> str | None:
     return None
 
 
-def check_file(path: Path, column_types: dict[str, str]) -> list[str]:
+def check_file(path: Path, column_types: dict[str, str], allow_empty: bool = False) -> list[str]:
     name = path.as_posix()
     if not path.exists():
         return [f"{name}: file is missing (declared in the seeds YAML)"]
@@ -90,7 +97,7 @@ def check_file(path: Path, column_types: dict[str, str]) -> list[str]:
         problems.append(f"{name}:1: header lacks column(s) {', '.join(missing)}")
     if unexpected:
         problems.append(f"{name}:1: header has unexpected column(s) {', '.join(unexpected)}")
-    if len(rows) == 1:
+    if len(rows) == 1 and not allow_empty:
         problems.append(f"{name}: has a header but no rows")
     if missing or unexpected:
         return problems
@@ -107,15 +114,15 @@ def check_file(path: Path, column_types: dict[str, str]) -> list[str]:
 
 def check_seed_folder(seed_folder: Path) -> list[str]:
     problems = []
-    declared = declared_seeds(seed_folder)
+    declared = seed_declarations(seed_folder)
     for csv_path in sorted(seed_folder.rglob("*.csv")):
         if csv_path not in declared:
             problems.append(f"{csv_path.as_posix()}: no column_types declared for this seed in its folder's YAML")
-    for csv_path, column_types in declared.items():
+    for csv_path, (column_types, allow_empty) in declared.items():
         if not column_types:
             problems.append(f"{csv_path.as_posix()}: declare column_types for every column in the seeds YAML")
             continue
-        problems += check_file(csv_path, column_types)
+        problems += check_file(csv_path, column_types, allow_empty)
     return problems
 
 

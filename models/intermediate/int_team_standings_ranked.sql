@@ -61,13 +61,7 @@ totals_ranked as (
 positions_labelled as (
     select
         *,
-        cast(championship_position as varchar)
-        || case
-            when count(*) over (
-                partition by scenario_code, class_code, championship_position
-            ) > 1 then '='
-            else ''
-        end as position_label
+        {{ shared_position_label('championship_position', ['scenario_code', 'class_code']) }} as position_label
     from totals_ranked
 )
 

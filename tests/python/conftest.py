@@ -17,6 +17,9 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 BIN_DIR = Path(sys.executable).parent
 COPIED = ["dbt_project.yml", "profiles.yml", "models", "seeds", "macros", "tests", "scripts"]
 MARTS = [
+    "fct_championship_progression",
+    "fct_driver_round_points",
+    "fct_driver_standings",
     "fct_race_results",
     "fct_team_round_points",
     "fct_team_standings",

@@ -1,0 +1,137 @@
+-- The teams' championships round by round, under the selected scoring scenario: points, running total,
+-- position after the round (ties shared), gap to the leader, and whether the title was mathematically
+-- decided (the leader's margin over every rival exceeds the points still available to win).
+with
+
+team_rounds_scored as (
+    select * from {{ ref('int_team_rounds_scored') }}
+),
+
+team_standings_ranked as (
+    select * from {{ ref('int_team_standings_ranked') }}
+),
+
+schedule as (
+    select * from {{ ref('stg_schedule') }}
+),
+
+scenario_scales as (
+    select * from {{ ref('scenario_scales') }}
+),
+
+points_scales as (
+    select * from {{ ref('points_scales') }}
+),
+
+championship_teams as (
+    select
+        class_code,
+        team_name
+    from team_standings_ranked
+    where scenario_code = '{{ var("scoring_scenario") }}'
+),
+
+rounds_with_points_available as (
+    select
+        schedule.round_number,
+        max(points_scales.points) as most_points_available
+    from schedule
+    inner join scenario_scales
+        on
+            schedule.race_type = scenario_scales.race_type
+            and scenario_scales.scenario_code = '{{ var("scoring_scenario") }}'
+    inner join points_scales
+        on scenario_scales.scale_code = points_scales.scale_code
+    group by schedule.round_number
+),
+
+rounds_with_points_remaining as (
+    select
+        round_number,
+        coalesce(sum(most_points_available) over (
+            order by round_number rows between 1 following and unbounded following
+        ), 0) as points_still_available
+    from rounds_with_points_available
+),
+
+team_round_grid as (
+    select
+        championship_teams.class_code,
+        championship_teams.team_name,
+        rounds_with_points_remaining.round_number,
+        rounds_with_points_remaining.points_still_available,
+        coalesce(team_rounds.points, 0) as round_points
+    from championship_teams
+    cross join rounds_with_points_remaining
+    left join team_rounds_scored as team_rounds
+        on
+            championship_teams.class_code = team_rounds.class_code
+            and championship_teams.team_name = team_rounds.team_name
+            and rounds_with_points_remaining.round_number = team_rounds.round_number
+            and team_rounds.scenario_code = '{{ var("scoring_scenario") }}'
+),
+
+points_accumulated as (
+    select
+        *,
+        sum(round_points) over (
+            partition by class_code, team_name
+            order by round_number rows between unbounded preceding and current row
+        ) as cumulative_points
+    from team_round_grid
+),
+
+positions_after_round as (
+    select
+        *,
+        rank() over (
+            partition by class_code, round_number order by cumulative_points desc
+        ) as position_after_round,
+        max(cumulative_points) over (partition by class_code, round_number) as leader_points,
+        count(*) over (partition by class_code, round_number, cumulative_points) as teams_on_same_points
+    from points_accumulated
+),
+
+leaders_margin as (
+    select
+        class_code,
+        round_number,
+        max(leader_points) - max(case when position_after_round > 1 then cumulative_points else 0 end)
+            as leader_margin,
+        max(case when position_after_round = 1 then teams_on_same_points end) as teams_sharing_lead,
+        max(points_still_available) as points_still_available
+    from positions_after_round
+    group by class_code, round_number
+),
+
+title_decisions as (
+    select
+        class_code,
+        round_number,
+        teams_sharing_lead = 1 and leader_margin > points_still_available as is_title_decided
+    from leaders_margin
+),
+
+final as (
+    select
+        positions.class_code,
+        positions.team_name,
+        positions.round_number,
+        cast(positions.round_points as integer) as round_points,
+        cast(positions.cumulative_points as integer) as cumulative_points,
+        cast(positions.position_after_round as integer) as position_after_round,
+        {{ shared_position_label(
+            'positions.position_after_round', ['positions.class_code', 'positions.round_number']
+        ) }} as position_label,
+        cast(positions.leader_points - positions.cumulative_points as integer) as gap_to_leader,
+        cast(positions.points_still_available as integer) as points_still_available,
+        decisions.is_title_decided,
+        decisions.is_title_decided and positions.position_after_round = 1 as is_champion_decided
+    from positions_after_round as positions
+    inner join title_decisions as decisions
+        on
+            positions.class_code = decisions.class_code
+            and positions.round_number = decisions.round_number
+)
+
+select * from final

@@ -1,0 +1,75 @@
+-- Each driver scores the class points of the car they drove (finishing points), plus any bonus points
+-- recorded in driver_bonus_points. Drivers of a result whose car is unidentified cannot be credited.
+with
+
+finishes_scored as (
+    select * from {{ ref('int_finishes_scored') }}
+),
+
+car_drivers as (
+    select * from {{ ref('stg_car_drivers') }}
+),
+
+driver_bonus_points as (
+    select * from {{ ref('stg_driver_bonus_points') }}
+),
+
+identified_car_results as (
+    select * from finishes_scored
+    where
+        scenario_code = '{{ var("scoring_scenario") }}'
+        and car_key is not null
+),
+
+bonuses_by_driver_round as (
+    select
+        round_number,
+        class_code,
+        driver_name,
+        sum(case when bonus_kind = 'pole' then bonus_points else 0 end) as pole_bonus_points,
+        sum(case when bonus_kind = 'most_laps' then bonus_points else 0 end) as most_laps_bonus_points
+    from driver_bonus_points
+    group by round_number, class_code, driver_name
+),
+
+drivers_joined_to_results as (
+    select
+        car_drivers.round_number,
+        results.class_code,
+        car_drivers.driver_name,
+        car_drivers.car_key,
+        results.car_number,
+        results.team_name,
+        results.class_position,
+        results.points as finishing_points,
+        coalesce(bonuses.pole_bonus_points, 0) as pole_bonus_points,
+        coalesce(bonuses.most_laps_bonus_points, 0) as most_laps_bonus_points
+    from car_drivers
+    inner join identified_car_results as results
+        on
+            car_drivers.round_number = results.round_number
+            and car_drivers.car_key = results.car_key
+    left join bonuses_by_driver_round as bonuses
+        on
+            car_drivers.round_number = bonuses.round_number
+            and results.class_code = bonuses.class_code
+            and car_drivers.driver_name = bonuses.driver_name
+),
+
+final as (
+    select
+        round_number,
+        class_code,
+        driver_name,
+        car_key,
+        car_number,
+        team_name,
+        class_position,
+        cast(finishing_points as integer) as finishing_points,
+        cast(pole_bonus_points as integer) as pole_bonus_points,
+        cast(most_laps_bonus_points as integer) as most_laps_bonus_points,
+        cast(finishing_points + pole_bonus_points + most_laps_bonus_points as integer) as total_points
+    from drivers_joined_to_results
+)
+
+select * from final

@@ -1,0 +1,49 @@
+-- Finishing points only for 2002: no source at hand gives the pole and most-laps bonus points.
+with
+
+driver_round_points as (
+    select * from {{ ref('fct_driver_round_points') }}
+),
+
+driver_totals as (
+    select
+        class_code,
+        driver_name,
+        cast(sum(finishing_points) as integer) as finishing_points,
+        cast(sum(pole_bonus_points + most_laps_bonus_points) as integer) as bonus_points,
+        cast(sum(total_points) as integer) as total_points,
+        cast(count(distinct round_number) as integer) as rounds_credited,
+        min(case when total_points > 0 then round_number end) as first_scoring_round
+    from driver_round_points
+    group by class_code, driver_name
+),
+
+totals_ranked as (
+    select
+        *,
+        cast(rank() over (
+            partition by class_code order by total_points desc
+        ) as integer) as championship_position,
+        cast(row_number() over (
+            partition by class_code
+            order by total_points desc, first_scoring_round asc, driver_name asc
+        ) as integer) as display_order
+    from driver_totals
+    where total_points > 0
+),
+
+final as (
+    select
+        class_code,
+        driver_name,
+        championship_position,
+        {{ shared_position_label('championship_position', ['class_code']) }} as position_label,
+        display_order,
+        finishing_points,
+        bonus_points,
+        total_points,
+        rounds_credited
+    from totals_ranked
+)
+
+select * from final

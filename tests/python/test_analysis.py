@@ -1,0 +1,43 @@
+"""Championship progression, drivers' points and what-if scenarios, from the built warehouse."""
+
+from __future__ import annotations
+
+
+def test_round_each_title_was_decided(query) -> None:
+    decided = query(
+        "select class_code, min(round_number) from marts.fct_championship_progression "
+        "where is_title_decided group by class_code order by class_code"
+    )
+    assert decided == [("GT", 10), ("GTS", 9), ("LMP675", 10), ("LMP900", 9)]
+
+
+def test_progression_ends_at_the_published_totals(query) -> None:
+    mismatches = query(
+        "select progression.class_code, progression.team_name "
+        "from marts.fct_championship_progression as progression "
+        "inner join marts.fct_team_standings as standings using (class_code, team_name) "
+        "where progression.round_number = 10 and progression.cumulative_points != standings.total_points"
+    )
+    assert mismatches == []
+
+
+def test_drivers_points_follow_the_driver_across_cars(query) -> None:
+    # Kristensen drove Audi #1 at Sebring (5th, 20), Champion #38 at Sonoma (2nd, 21), then Audi #2.
+    rounds = query(
+        "select round_number, car_number, finishing_points from marts.fct_driver_round_points "
+        "where driver_name = 'Tom Kristensen' and round_number <= 2 order by round_number"
+    )
+    assert rounds == [(1, "1", 20), (2, "38", 21)]
+
+
+def test_drivers_table_is_finishing_points_only(query) -> None:
+    assert query("select sum(bonus_points) from marts.fct_driver_standings") == [(0,)]
+
+
+def test_the_strict_70pct_rule_strikes_the_short_distance_results(query) -> None:
+    struck = query(
+        "select round_number, team_name, laps from intermediate.int_finishes_scored "
+        "where scenario_code = 'article_70pct_rule' and distance_rule_outcome = 'struck' order by all"
+    )
+    assert (5, "KnightHawk Racing", 36) in struck
+    assert (1, "Team Olive Garden", 11) in struck
