@@ -1,20 +1,22 @@
 # Two entry points for a fresh machine (Python 3.11+ and make):
 #   make build   set up .venv and build the warehouse (warehouse/alms.duckdb)
 #   make test    set up .venv and run every check (lint + pytest)
+# More: make dashboard, make docs, make benchmark.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DUCKDB1_STAMP := .venv-duckdb1/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: build test setup lint pytest docs dashboard clean
+.PHONY: build test setup lint pytest docs dashboard benchmark clean
 
 build: setup
 	$(BIN)/python scripts/build_warehouse.py
 
 test: setup lint pytest
 
-setup: $(STAMP)
+setup: $(STAMP) $(DUCKDB1_STAMP)
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,15 +24,28 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
+# A separate DuckDB 1.x client, to prove BI tools that bundle 1.x can read the warehouse.
+$(DUCKDB1_STAMP): requirements-duckdb1.txt
+	$(PYTHON) -m venv .venv-duckdb1
+	.venv-duckdb1/bin/python -m pip install --quiet -r requirements-duckdb1.txt
+	touch $(DUCKDB1_STAMP)
+
 lint: setup
 	$(BIN)/sqlfluff lint models tests macros --disable-progress-bar
-	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff check scripts tests dashboard
 
 pytest: setup
 	$(BIN)/pytest
 
 docs: setup
 	$(BIN)/dbt docs generate --static
+	@echo "Open target/static_index.html in a browser (works offline)."
+
+dashboard: setup
+	$(BIN)/streamlit run dashboard/app.py --browser.gatherUsageStats false
+
+benchmark: setup
+	$(BIN)/python scripts/benchmark.py
 
 clean:
 	rm -rf target logs dbt_packages
