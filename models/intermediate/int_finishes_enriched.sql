@@ -17,11 +17,12 @@ class_winner_gaps as (
 ),
 
 team_aliases as (
-    select * from {{ ref('team_aliases') }}
+    select * from {{ seed_or_parquet('team_aliases') }}
 ),
 
 finishes_joined as (
     select
+        finishes.season,
         finishes.round_number,
         finishes.class_code,
         finishes.car_key,
@@ -44,22 +45,26 @@ finishes_joined as (
         schedule.overall_winner_laps
         - class_winner_gaps.laps_behind_overall_winner as class_winner_laps,
         -- One key for identified cars and for a team's unidentified car alike.
-        cast(finishes.round_number as varchar) || ':' || coalesce(
+        cast(finishes.season as varchar) || ':' || cast(finishes.round_number as varchar) || ':' || coalesce(
             finishes.car_key,
             lower(finishes.class_code) || ':' || team_aliases.team_name || ':unidentified'
         ) as result_key
     from finishes
     inner join schedule
-        on finishes.round_number = schedule.round_number
+        on
+            finishes.season = schedule.season
+            and finishes.round_number = schedule.round_number
     inner join team_aliases
         on finishes.team_entered = team_aliases.team_alias
     left join entries
         on
-            finishes.round_number = entries.round_number
+            finishes.season = entries.season
+            and finishes.round_number = entries.round_number
             and finishes.car_key = entries.car_key
     left join class_winner_gaps
         on
-            finishes.round_number = class_winner_gaps.round_number
+            finishes.season = class_winner_gaps.season
+            and finishes.round_number = class_winner_gaps.round_number
             and finishes.class_code = class_winner_gaps.class_code
 )
 

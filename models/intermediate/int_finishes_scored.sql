@@ -8,6 +8,9 @@ finishes_enriched as (
 
 scoring_scenarios as (
     select * from {{ ref('scoring_scenarios') }}
+    {%- if var('computed_scenarios', none) %}
+        where scenario_code in ('{{ var("computed_scenarios") | join("', '") }}')
+    {%- endif %}
 ),
 
 scenario_scales as (
@@ -52,6 +55,7 @@ finishes_scored as (
     select
         checked_finishes.scenario_code,
         checked_finishes.result_key,
+        checked_finishes.season,
         checked_finishes.round_number,
         checked_finishes.race_name,
         checked_finishes.race_type,

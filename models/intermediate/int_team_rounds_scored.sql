@@ -10,7 +10,7 @@ finishes_ranked_within_team as (
     select
         *,
         row_number() over (
-            partition by scenario_code, round_number, class_code, team_name
+            partition by scenario_code, season, round_number, class_code, team_name
             order by points desc, class_position asc nulls last, result_key asc
         ) as rank_within_team
     from finishes_scored
@@ -19,6 +19,7 @@ finishes_ranked_within_team as (
 team_rounds as (
     select
         scenario_code,
+        season,
         round_number,
         class_code,
         team_name,

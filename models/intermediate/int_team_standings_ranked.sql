@@ -18,6 +18,7 @@ scoring_team_rounds as (
 team_totals as (
     select
         scenario_code,
+        season,
         class_code,
         team_name,
         cast(sum(points) as integer) as total_points,
@@ -28,7 +29,7 @@ team_totals as (
         {{ listagg("lpad(cast(class_position as varchar), 3, '0')", "''", "order by class_position") }}
         || '999' as countback_key
     from scoring_team_rounds
-    group by scenario_code, class_code, team_name
+    group by scenario_code, season, class_code, team_name
 ),
 
 totals_ranked as (
@@ -36,7 +37,7 @@ totals_ranked as (
         team_totals.*,
         scoring_scenarios.tie_break,
         cast(rank() over (
-            partition by team_totals.scenario_code, team_totals.class_code
+            partition by team_totals.scenario_code, team_totals.season, team_totals.class_code
             order by
                 team_totals.total_points desc,
                 case
@@ -44,7 +45,7 @@ totals_ranked as (
                 end asc
         ) as integer) as championship_position,
         cast(row_number() over (
-            partition by team_totals.scenario_code, team_totals.class_code
+            partition by team_totals.scenario_code, team_totals.season, team_totals.class_code
             order by
                 team_totals.total_points desc,
                 case
@@ -61,7 +62,9 @@ totals_ranked as (
 positions_labelled as (
     select
         *,
-        {{ shared_position_label('championship_position', ['scenario_code', 'class_code']) }} as position_label
+        {{ shared_position_label(
+            'championship_position', ['scenario_code', 'season', 'class_code']
+        ) }} as position_label
     from totals_ranked
 )
 

@@ -25,6 +25,7 @@ points_scales as (
 
 championship_teams as (
     select
+        season,
         class_code,
         team_name
     from team_standings_ranked
@@ -33,6 +34,7 @@ championship_teams as (
 
 rounds_with_points_available as (
     select
+        schedule.season,
         schedule.round_number,
         max(points_scales.points) as most_points_available
     from schedule
@@ -42,13 +44,15 @@ rounds_with_points_available as (
             and scenario_scales.scenario_code = '{{ var("scoring_scenario") }}'
     inner join points_scales
         on scenario_scales.scale_code = points_scales.scale_code
-    group by schedule.round_number
+    group by schedule.season, schedule.round_number
 ),
 
 rounds_with_points_remaining as (
     select
+        season,
         round_number,
         coalesce(sum(most_points_available) over (
+            partition by season
             order by round_number rows between 1 following and unbounded following
         ), 0) as points_still_available
     from rounds_with_points_available
@@ -56,16 +60,19 @@ rounds_with_points_remaining as (
 
 team_round_grid as (
     select
+        championship_teams.season,
         championship_teams.class_code,
         championship_teams.team_name,
         rounds_with_points_remaining.round_number,
         rounds_with_points_remaining.points_still_available,
         coalesce(team_rounds.points, 0) as round_points
     from championship_teams
-    cross join rounds_with_points_remaining
+    inner join rounds_with_points_remaining
+        on championship_teams.season = rounds_with_points_remaining.season
     left join team_rounds_scored as team_rounds
         on
-            championship_teams.class_code = team_rounds.class_code
+            championship_teams.season = team_rounds.season
+            and championship_teams.class_code = team_rounds.class_code
             and championship_teams.team_name = team_rounds.team_name
             and rounds_with_points_remaining.round_number = team_rounds.round_number
             and team_rounds.scenario_code = '{{ var("scoring_scenario") }}'
@@ -75,7 +82,7 @@ points_accumulated as (
     select
         *,
         sum(round_points) over (
-            partition by class_code, team_name
+            partition by season, class_code, team_name
             order by round_number rows between unbounded preceding and current row
         ) as cumulative_points
     from team_round_grid
@@ -85,15 +92,16 @@ positions_after_round as (
     select
         *,
         rank() over (
-            partition by class_code, round_number order by cumulative_points desc
+            partition by season, class_code, round_number order by cumulative_points desc
         ) as position_after_round,
-        max(cumulative_points) over (partition by class_code, round_number) as leader_points,
-        count(*) over (partition by class_code, round_number, cumulative_points) as teams_on_same_points
+        max(cumulative_points) over (partition by season, class_code, round_number) as leader_points,
+        count(*) over (partition by season, class_code, round_number, cumulative_points) as teams_on_same_points
     from points_accumulated
 ),
 
 leaders_margin as (
     select
+        season,
         class_code,
         round_number,
         max(leader_points) - max(case when position_after_round > 1 then cumulative_points else 0 end)
@@ -101,11 +109,12 @@ leaders_margin as (
         max(case when position_after_round = 1 then teams_on_same_points end) as teams_sharing_lead,
         max(points_still_available) as points_still_available
     from positions_after_round
-    group by class_code, round_number
+    group by season, class_code, round_number
 ),
 
 title_decisions as (
     select
+        season,
         class_code,
         round_number,
         teams_sharing_lead = 1 and leader_margin > points_still_available as is_title_decided
@@ -114,6 +123,7 @@ title_decisions as (
 
 final as (
     select
+        positions.season,
         positions.class_code,
         positions.team_name,
         positions.round_number,
@@ -121,7 +131,8 @@ final as (
         cast(positions.cumulative_points as integer) as cumulative_points,
         cast(positions.position_after_round as integer) as position_after_round,
         {{ shared_position_label(
-            'positions.position_after_round', ['positions.class_code', 'positions.round_number']
+            'positions.position_after_round',
+            ['positions.season', 'positions.class_code', 'positions.round_number']
         ) }} as position_label,
         cast(positions.leader_points - positions.cumulative_points as integer) as gap_to_leader,
         cast(positions.points_still_available as integer) as points_still_available,
@@ -130,7 +141,8 @@ final as (
     from positions_after_round as positions
     inner join title_decisions as decisions
         on
-            positions.class_code = decisions.class_code
+            positions.season = decisions.season
+            and positions.class_code = decisions.class_code
             and positions.round_number = decisions.round_number
 )
 

@@ -23,17 +23,19 @@ identified_car_results as (
 
 bonuses_by_driver_round as (
     select
+        season,
         round_number,
         class_code,
         driver_name,
         sum(case when bonus_kind = 'pole' then bonus_points else 0 end) as pole_bonus_points,
         sum(case when bonus_kind = 'most_laps' then bonus_points else 0 end) as most_laps_bonus_points
     from driver_bonus_points
-    group by round_number, class_code, driver_name
+    group by season, round_number, class_code, driver_name
 ),
 
 drivers_joined_to_results as (
     select
+        car_drivers.season,
         car_drivers.round_number,
         results.class_code,
         car_drivers.driver_name,
@@ -47,17 +49,20 @@ drivers_joined_to_results as (
     from car_drivers
     inner join identified_car_results as results
         on
-            car_drivers.round_number = results.round_number
+            car_drivers.season = results.season
+            and car_drivers.round_number = results.round_number
             and car_drivers.car_key = results.car_key
     left join bonuses_by_driver_round as bonuses
         on
-            car_drivers.round_number = bonuses.round_number
+            car_drivers.season = bonuses.season
+            and car_drivers.round_number = bonuses.round_number
             and results.class_code = bonuses.class_code
             and car_drivers.driver_name = bonuses.driver_name
 ),
 
 final as (
     select
+        season,
         round_number,
         class_code,
         driver_name,

@@ -7,6 +7,7 @@ driver_round_points as (
 
 driver_totals as (
     select
+        season,
         class_code,
         driver_name,
         cast(sum(finishing_points) as integer) as finishing_points,
@@ -15,17 +16,17 @@ driver_totals as (
         cast(count(distinct round_number) as integer) as rounds_credited,
         min(case when total_points > 0 then round_number end) as first_scoring_round
     from driver_round_points
-    group by class_code, driver_name
+    group by season, class_code, driver_name
 ),
 
 totals_ranked as (
     select
         *,
         cast(rank() over (
-            partition by class_code order by total_points desc
+            partition by season, class_code order by total_points desc
         ) as integer) as championship_position,
         cast(row_number() over (
-            partition by class_code
+            partition by season, class_code
             order by total_points desc, first_scoring_round asc, driver_name asc
         ) as integer) as display_order
     from driver_totals
@@ -34,10 +35,11 @@ totals_ranked as (
 
 final as (
     select
+        season,
         class_code,
         driver_name,
         championship_position,
-        {{ shared_position_label('championship_position', ['class_code']) }} as position_label,
+        {{ shared_position_label('championship_position', ['season', 'class_code']) }} as position_label,
         display_order,
         finishing_points,
         bonus_points,

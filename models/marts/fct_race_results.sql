@@ -16,6 +16,7 @@ selected_scenario_results as (
 final as (
     select
         results.result_key,
+        results.season,
         results.round_number,
         results.race_name,
         results.race_type,

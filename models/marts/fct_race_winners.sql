@@ -15,19 +15,22 @@ class_winners as (
 
 winner_drivers as (
     select
+        car_drivers.season,
         car_drivers.round_number,
         car_drivers.car_key,
         {{ listagg("car_drivers.driver_name", "' / '", "order by car_drivers.driver_name") }} as drivers
     from car_drivers
     inner join class_winners
         on
-            car_drivers.round_number = class_winners.round_number
+            car_drivers.season = class_winners.season
+            and car_drivers.round_number = class_winners.round_number
             and car_drivers.car_key = class_winners.car_key
-    group by car_drivers.round_number, car_drivers.car_key
+    group by car_drivers.season, car_drivers.round_number, car_drivers.car_key
 ),
 
 final as (
     select
+        class_winners.season,
         class_winners.round_number,
         class_winners.race_name,
         class_winners.class_code,
@@ -37,7 +40,8 @@ final as (
     from class_winners
     left join winner_drivers
         on
-            class_winners.round_number = winner_drivers.round_number
+            class_winners.season = winner_drivers.season
+            and class_winners.round_number = winner_drivers.round_number
             and class_winners.car_key = winner_drivers.car_key
 )
 

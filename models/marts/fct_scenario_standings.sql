@@ -17,6 +17,7 @@ official_standings as (
 scenario_champions as (
     select
         scenario_code,
+        season,
         class_code,
         team_name as champion_team_name
     from team_standings_ranked
@@ -27,6 +28,7 @@ final as (
     select
         scenario.scenario_code,
         scoring_scenarios.scenario_name,
+        scenario.season,
         scenario.class_code,
         scenario.team_name,
         scenario.championship_position,
@@ -51,14 +53,17 @@ final as (
     inner join scenario_champions
         on
             scenario.scenario_code = scenario_champions.scenario_code
+            and scenario.season = scenario_champions.season
             and scenario.class_code = scenario_champions.class_code
     left join official_standings as official
         on
-            scenario.class_code = official.class_code
+            scenario.season = official.season
+            and scenario.class_code = official.class_code
             and scenario.team_name = official.team_name
     left join scenario_champions as official_champions
         on
-            scenario.class_code = official_champions.class_code
+            scenario.season = official_champions.season
+            and scenario.class_code = official_champions.class_code
             and official_champions.scenario_code = '{{ var("scoring_scenario") }}'
 )
 

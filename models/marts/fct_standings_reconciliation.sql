@@ -24,6 +24,7 @@ known_exceptions as (
 published_cells as (
     {% for measure in measures -%}
         select
+            season,
             class_code,
             team_name,
             '{{ measure }}' as measure,
@@ -32,6 +33,7 @@ published_cells as (
         union all
     {% endfor -%}
     select
+        season,
         class_code,
         team_name,
         'position_label' as measure,
@@ -39,6 +41,7 @@ published_cells as (
     from published_team_standings
     union all
     select
+        season,
         class_code,
         team_name,
         'display_order' as measure,
@@ -49,6 +52,7 @@ published_cells as (
 computed_cells as (
     {% for measure in measures -%}
         select
+            season,
             class_code,
             team_name,
             '{{ measure }}' as measure,
@@ -57,6 +61,7 @@ computed_cells as (
         union all
     {% endfor -%}
     select
+        season,
         class_code,
         team_name,
         'position_label' as measure,
@@ -64,6 +69,7 @@ computed_cells as (
     from team_standings
     union all
     select
+        season,
         class_code,
         team_name,
         'display_order' as measure,
@@ -73,12 +79,13 @@ computed_cells as (
 
 shared_class_positions as (
     select
+        season,
         round_number,
         class_code,
         class_position
     from finishes_enriched
     where class_position is not null
-    group by round_number, class_code, class_position
+    group by season, round_number, class_code, class_position
     having count(*) > 1
 ),
 
@@ -90,13 +97,15 @@ exceptions_occurring as (
     from known_exceptions
     left join shared_class_positions
         on
-            known_exceptions.round_number = shared_class_positions.round_number
+            known_exceptions.season = shared_class_positions.season
+            and known_exceptions.round_number = shared_class_positions.round_number
             and known_exceptions.class_code = shared_class_positions.class_code
             and known_exceptions.class_position = shared_class_positions.class_position
 ),
 
 cells_compared as (
     select
+        coalesce(published_cells.season, computed_cells.season) as season,
         coalesce(published_cells.class_code, computed_cells.class_code) as class_code,
         coalesce(published_cells.team_name, computed_cells.team_name) as team_name,
         coalesce(published_cells.measure, computed_cells.measure) as measure,
@@ -105,13 +114,15 @@ cells_compared as (
     from published_cells
     full outer join computed_cells
         on
-            published_cells.class_code = computed_cells.class_code
+            published_cells.season = computed_cells.season
+            and published_cells.class_code = computed_cells.class_code
             and published_cells.team_name = computed_cells.team_name
             and published_cells.measure = computed_cells.measure
 ),
 
 final as (
     select
+        cells_compared.season,
         cells_compared.class_code,
         cells_compared.team_name,
         cells_compared.measure,
@@ -131,7 +142,8 @@ final as (
     from cells_compared
     left join exceptions_occurring
         on
-            cells_compared.class_code = exceptions_occurring.class_code
+            cells_compared.season = exceptions_occurring.season
+            and cells_compared.class_code = exceptions_occurring.class_code
             and cells_compared.team_name = exceptions_occurring.team_name
             and cells_compared.measure = exceptions_occurring.measure
 )

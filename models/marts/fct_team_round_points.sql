@@ -6,6 +6,7 @@ team_rounds_scored as (
 
 final as (
     select
+        season,
         class_code,
         team_name,
         round_number,

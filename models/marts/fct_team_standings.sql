@@ -20,17 +20,19 @@ round_points_pivoted as (
             cast(max(case when round_number = {{ round_number }} then points end) as integer)
                 as round_{{ round_number }}_points,
         {% endfor -%}
+        season,
         class_code,
         team_name
     from team_rounds_scored
     where
         scenario_code = '{{ var("scoring_scenario") }}'
         and points > 0
-    group by class_code, team_name
+    group by season, class_code, team_name
 ),
 
 final as (
     select
+        standings.season,
         standings.class_code,
         standings.team_name,
         standings.championship_position,
@@ -43,7 +45,8 @@ final as (
     from selected_standings as standings
     inner join round_points_pivoted as round_points
         on
-            standings.class_code = round_points.class_code
+            standings.season = round_points.season
+            and standings.class_code = round_points.class_code
             and standings.team_name = round_points.team_name
 )
 

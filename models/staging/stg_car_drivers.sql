@@ -1,11 +1,12 @@
 with
 
 source_car_drivers as (
-    select * from {{ ref('car_drivers') }}
+    select * from {{ seed_or_parquet('car_drivers') }}
 ),
 
 renamed as (
     select
+        season,
         round_number,
         car_key,
         trim(driver_name) as driver_name,

@@ -1,11 +1,12 @@
 with
 
 source_class_winner_gaps as (
-    select * from {{ ref('class_winner_gaps') }}
+    select * from {{ seed_or_parquet('class_winner_gaps') }}
 ),
 
 renamed as (
     select
+        season,
         round_number,
         upper(trim(class_code)) as class_code,
         laps_behind_overall_winner

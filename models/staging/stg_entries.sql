@@ -1,11 +1,12 @@
 with
 
 source_entries as (
-    select * from {{ ref('entries') }}
+    select * from {{ seed_or_parquet('entries') }}
 ),
 
 renamed as (
     select
+        season,
         round_number,
         car_key,
         upper(trim(class_code)) as class_code,

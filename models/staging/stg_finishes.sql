@@ -1,11 +1,12 @@
 with
 
 source_finishes as (
-    select * from {{ ref('finishes') }}
+    select * from {{ seed_or_parquet('finishes') }}
 ),
 
 renamed as (
     select
+        season,
         round_number,
         upper(trim(class_code)) as class_code,
         trim(team_entered) as team_entered,

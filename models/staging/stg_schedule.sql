@@ -1,11 +1,12 @@
 with
 
 source_schedule as (
-    select * from {{ ref('schedule') }}
+    select * from {{ seed_or_parquet('schedule') }}
 ),
 
 renamed as (
     select
+        season,
         round_number,
         trim(race_name) as race_name,
         trim(circuit) as circuit,

@@ -1,4 +1,4 @@
--- Headline: Alex Job Racing is the GT teams' champion with 250 points, computed from the finishes.
+-- Headline (2002): Alex Job Racing is the GT teams' champion with 250 points, computed from the finishes.
 -- Returns the GT championship leader when it is not Alex Job Racing on 250, or nothing at all.
 with
 
@@ -7,7 +7,7 @@ leader as (
         team_name,
         total_points
     from {{ ref('fct_team_standings') }}
-    where class_code = 'GT' and display_order = 1
+    where season = 2002 and class_code = 'GT' and display_order = 1
 )
 
 select

@@ -1,4 +1,4 @@
--- Headline: Corvette Racing is the GTS teams' champion with 254 points, computed from the finishes.
+-- Headline (2002): Corvette Racing is the GTS teams' champion with 254 points, computed from the finishes.
 -- Returns the GTS championship leader when it is not Corvette Racing on 254, or nothing at all.
 with
 
@@ -7,7 +7,7 @@ leader as (
         team_name,
         total_points
     from {{ ref('fct_team_standings') }}
-    where class_code = 'GTS' and display_order = 1
+    where season = 2002 and class_code = 'GTS' and display_order = 1
 )
 
 select

@@ -1,4 +1,4 @@
--- Headline: KnightHawk Racing is the LMP675 teams' champion with 202 points, computed from the finishes.
+-- Headline (2002): KnightHawk Racing is the LMP675 teams' champion with 202 points, computed from the finishes.
 -- Returns the LMP675 championship leader when it is not KnightHawk Racing on 202, or nothing at all.
 with
 
@@ -7,7 +7,7 @@ leader as (
         team_name,
         total_points
     from {{ ref('fct_team_standings') }}
-    where class_code = 'LMP675' and display_order = 1
+    where season = 2002 and class_code = 'LMP675' and display_order = 1
 )
 
 select

@@ -6,7 +6,8 @@ select
     total_points
 from {{ ref('fct_team_standings') }}
 where
-    class_code = 'LMP675'
+    season = 2002
+    and class_code = 'LMP675'
     and display_order <= 2
     and not (
         (display_order = 1 and team_name = 'KnightHawk Racing' and total_points = 202)

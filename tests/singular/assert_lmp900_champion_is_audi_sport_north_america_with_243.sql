@@ -1,4 +1,4 @@
--- Headline: Audi Sport North America is the LMP900 teams' champion with 243 points, computed from the finishes.
+-- Headline (2002): Audi Sport North America is the LMP900 teams' champion with 243 points, computed from the finishes.
 -- Returns the LMP900 championship leader when it is not Audi Sport North America on 243, or nothing at all.
 with
 
@@ -7,7 +7,7 @@ leader as (
         team_name,
         total_points
     from {{ ref('fct_team_standings') }}
-    where class_code = 'LMP900' and display_order = 1
+    where season = 2002 and class_code = 'LMP900' and display_order = 1
 )
 
 select

@@ -1,0 +1,10 @@
+{#- A raw input: the seed, or <input_parquet_dir>/<seed>.parquet when the var input_parquet_dir is set
+    (the benchmark points the real models at synthetic seasons this way, with no copy of the logic). -#}
+{% macro seed_or_parquet(seed_name) -%}
+    {%- set parquet_dir = var('input_parquet_dir', none) -%}
+    {%- if parquet_dir -%}
+        read_parquet('{{ parquet_dir }}/{{ seed_name }}.parquet')
+    {%- else -%}
+        {{ ref(seed_name) }}
+    {%- endif -%}
+{%- endmacro %}
