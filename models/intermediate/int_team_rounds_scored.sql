@@ -1,19 +1,15 @@
--- A team scores only its highest-finishing entry: the best eligible car per scenario, round, class
--- and team. Its other cars keep their class positions (nobody moves up into them).
+-- A team scores only its highest-finishing entry: its best-scoring car per scenario, round, class and team
+-- (most points, then the better class position). Its other cars keep their class positions, so no other
+-- team moves up into them. Team rounds without points are left out.
 with
 
 finishes_scored as (
     select * from {{ ref('int_finishes_scored') }}
 ),
 
-finishes_ranked_within_team as (
-    select
-        *,
-        row_number() over (
-            partition by scenario_code, season, round_number, class_code, team_name
-            order by points desc, class_position asc nulls last, result_key asc
-        ) as rank_within_team
-    from finishes_scored
+scoring_finishes as (
+    select * from finishes_scored
+    where points > 0
 ),
 
 team_rounds as (
@@ -23,13 +19,15 @@ team_rounds as (
         round_number,
         class_code,
         team_name,
-        result_key,
-        car_key,
-        car_number,
-        class_position,
-        points
-    from finishes_ranked_within_team
-    where rank_within_team = 1
+        max(points) as points,
+        -- The best row: most points, then the better class position (a team's cars never share one).
+        -- max_by skips null values, so a missing car key or number travels as '' and comes back null.
+        max_by(result_key, points * 1000 - class_position) as result_key,
+        nullif(max_by(coalesce(car_key, ''), points * 1000 - class_position), '') as car_key,
+        nullif(max_by(coalesce(car_number, ''), points * 1000 - class_position), '') as car_number,
+        max_by(class_position, points * 1000 - class_position) as class_position
+    from scoring_finishes
+    group by scenario_code, season, round_number, class_code, team_name
 )
 
 select * from team_rounds

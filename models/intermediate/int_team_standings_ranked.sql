@@ -23,25 +23,46 @@ team_totals as (
         team_name,
         cast(sum(points) as integer) as total_points,
         cast(count(*) as integer) as scoring_rounds,
-        min(round_number) as first_scoring_round,
-        -- Countback: the team's class positions in ascending order; a team with more good results
-        -- sorts first, and the terminator makes an extra result beat none.
-        {{ listagg("lpad(cast(class_position as varchar), 3, '0')", "''", "order by class_position") }}
-        || '999' as countback_key
+        min(round_number) as first_scoring_round
     from scoring_team_rounds
     group by scenario_code, season, class_code, team_name
+),
+
+countback_keys as (
+    -- Only scenarios that break ties by countback need it: the team's class positions in ascending
+    -- order; a team with more good results sorts first, and the terminator makes an extra result beat none.
+    select
+        scoring_team_rounds.scenario_code,
+        scoring_team_rounds.season,
+        scoring_team_rounds.class_code,
+        scoring_team_rounds.team_name,
+        {{ listagg(
+            "lpad(cast(scoring_team_rounds.class_position as " ~ dbt.type_string() ~ "), 3, '0')",
+            "''",
+            "order by scoring_team_rounds.class_position"
+        ) }} || '999' as countback_key
+    from scoring_team_rounds
+    inner join scoring_scenarios
+        on scoring_team_rounds.scenario_code = scoring_scenarios.scenario_code
+    where scoring_scenarios.tie_break = 'countback'
+    group by
+        scoring_team_rounds.scenario_code,
+        scoring_team_rounds.season,
+        scoring_team_rounds.class_code,
+        scoring_team_rounds.team_name
 ),
 
 totals_ranked as (
     select
         team_totals.*,
+        countback_keys.countback_key,
         scoring_scenarios.tie_break,
         cast(rank() over (
             partition by team_totals.scenario_code, team_totals.season, team_totals.class_code
             order by
                 team_totals.total_points desc,
                 case
-                    when scoring_scenarios.tie_break = 'countback' then team_totals.countback_key
+                    when scoring_scenarios.tie_break = 'countback' then countback_keys.countback_key
                 end asc
         ) as integer) as championship_position,
         cast(row_number() over (
@@ -49,7 +70,7 @@ totals_ranked as (
             order by
                 team_totals.total_points desc,
                 case
-                    when scoring_scenarios.tie_break = 'countback' then team_totals.countback_key
+                    when scoring_scenarios.tie_break = 'countback' then countback_keys.countback_key
                 end asc,
                 team_totals.first_scoring_round asc,
                 team_totals.team_name asc
@@ -57,6 +78,12 @@ totals_ranked as (
     from team_totals
     inner join scoring_scenarios
         on team_totals.scenario_code = scoring_scenarios.scenario_code
+    left join countback_keys
+        on
+            team_totals.scenario_code = countback_keys.scenario_code
+            and team_totals.season = countback_keys.season
+            and team_totals.class_code = countback_keys.class_code
+            and team_totals.team_name = countback_keys.team_name
 ),
 
 positions_labelled as (
