@@ -1,20 +1,21 @@
 # Two entry points for a fresh machine (Python 3.11+ and make):
 #   make build   set up .venv and build the warehouse (warehouse/alms.duckdb)
 #   make test    set up .venv and run every check (lint + pytest)
-# More: make dashboard, make docs, make benchmark.
+# More: make dashboard, make docs, make benchmark, make spark.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DUCKDB1_STAMP := .venv-duckdb1/.installed
+SPARK_STAMP := .venv-spark/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: build test setup lint pytest docs dashboard benchmark clean
+.PHONY: build test setup setup-spark lint pytest docs dashboard benchmark spark clean
 
 build: setup
 	$(BIN)/python scripts/build_warehouse.py
 
-test: setup lint pytest
+test: setup setup-spark lint pytest
 
 setup: $(STAMP) $(DUCKDB1_STAMP)
 
@@ -29,6 +30,15 @@ $(DUCKDB1_STAMP): requirements-duckdb1.txt
 	$(PYTHON) -m venv .venv-duckdb1
 	.venv-duckdb1/bin/python -m pip install --quiet -r requirements-duckdb1.txt
 	touch $(DUCKDB1_STAMP)
+
+# The Spark target's own environment (dbt-spark + PySpark; Java 17 from the machine). `make test` uses it to
+# build the project on Spark once and compare the standings with DuckDB's.
+setup-spark: $(SPARK_STAMP)
+
+$(SPARK_STAMP): requirements-spark.txt
+	$(PYTHON) -m venv .venv-spark
+	.venv-spark/bin/python -m pip install --quiet -r requirements-spark.txt
+	touch $(SPARK_STAMP)
 
 lint: setup
 	$(BIN)/sqlfluff lint models tests macros --disable-progress-bar
@@ -46,6 +56,9 @@ dashboard: setup
 
 benchmark: setup
 	$(BIN)/python scripts/benchmark.py
+
+spark: setup-spark
+	.venv-spark/bin/dbt build --target spark
 
 clean:
 	rm -rf target logs dbt_packages

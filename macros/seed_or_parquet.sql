@@ -3,8 +3,16 @@
 {% macro seed_or_parquet(seed_name) -%}
     {%- set parquet_dir = var('input_parquet_dir', none) -%}
     {%- if parquet_dir -%}
-        read_parquet('{{ parquet_dir }}/{{ seed_name }}.parquet')
+        {{ adapter.dispatch('parquet_file')(parquet_dir ~ '/' ~ seed_name ~ '.parquet') }}
     {%- else -%}
         {{ ref(seed_name) }}
     {%- endif -%}
+{%- endmacro %}
+
+{% macro default__parquet_file(path) -%}
+    read_parquet('{{ path }}')
+{%- endmacro %}
+
+{% macro spark__parquet_file(path) -%}
+    parquet.`{{ path }}`
 {%- endmacro %}

@@ -36,10 +36,8 @@ countback_keys as (
         scoring_team_rounds.season,
         scoring_team_rounds.class_code,
         scoring_team_rounds.team_name,
-        {{ listagg(
-            "lpad(cast(scoring_team_rounds.class_position as " ~ dbt.type_string() ~ "), 3, '0')",
-            "''",
-            "order by scoring_team_rounds.class_position"
+        {{ sorted_listagg(
+            "lpad(cast(scoring_team_rounds.class_position as " ~ dbt.type_string() ~ "), 3, '0')", "''"
         ) }} || '999' as countback_key
     from scoring_team_rounds
     inner join scoring_scenarios

@@ -18,7 +18,7 @@ winner_drivers as (
         car_drivers.season,
         car_drivers.round_number,
         car_drivers.car_key,
-        {{ listagg("car_drivers.driver_name", "' / '", "order by car_drivers.driver_name") }} as drivers
+        {{ sorted_listagg("car_drivers.driver_name", "' / '") }} as drivers
     from car_drivers
     inner join class_winners
         on

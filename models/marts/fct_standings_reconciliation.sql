@@ -28,7 +28,7 @@ published_cells as (
             class_code,
             team_name,
             '{{ measure }}' as measure,
-            cast({{ measure }} as varchar) as published_value
+            cast({{ measure }} as {{ dbt.type_string() }}) as published_value
         from published_team_standings
         union all
     {% endfor -%}
@@ -45,7 +45,7 @@ published_cells as (
         class_code,
         team_name,
         'display_order' as measure,
-        cast(published_row as varchar) as published_value
+        cast(published_row as {{ dbt.type_string() }}) as published_value
     from published_team_standings
 ),
 
@@ -56,7 +56,7 @@ computed_cells as (
             class_code,
             team_name,
             '{{ measure }}' as measure,
-            cast({{ measure }} as varchar) as computed_value
+            cast({{ measure }} as {{ dbt.type_string() }}) as computed_value
         from team_standings
         union all
     {% endfor -%}
@@ -73,7 +73,7 @@ computed_cells as (
         class_code,
         team_name,
         'display_order' as measure,
-        cast(display_order as varchar) as computed_value
+        cast(display_order as {{ dbt.type_string() }}) as computed_value
     from team_standings
 ),
 
@@ -92,7 +92,7 @@ shared_class_positions as (
 exceptions_occurring as (
     select
         known_exceptions.*,
-        'round_' || cast(known_exceptions.round_number as varchar) || '_points' as measure,
+        'round_' || cast(known_exceptions.round_number as {{ dbt.type_string() }}) || '_points' as measure,
         shared_class_positions.class_position is not null as still_occurs
     from known_exceptions
     left join shared_class_positions

@@ -43,7 +43,7 @@ def test_a_changed_finish_changes_the_standings_and_fails_the_build(tmp_path: Pa
     result = run_build(project, tmp_path / "published.duckdb")
     assert result.returncode != 0
     assert "accepted_values_fct_standings_reconciliation_status" in result.output
-    assert "assert_lmp900_champion_is_audi_sport_north_america_with_243" in result.output
+    assert "assert_lmp900_2002_champion_is_audi_sport_north_america_with_243" in result.output
     assert not (tmp_path / "published.duckdb").exists()
 
 
