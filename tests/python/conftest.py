@@ -26,6 +26,7 @@ MARTS = [
     "fct_race_winners",
     "fct_standings_reconciliation",
     "fct_scenario_standings",
+    "fct_scenario_race_results",
 ]
 
 

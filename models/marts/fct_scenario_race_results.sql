@@ -1,0 +1,39 @@
+-- Every result under every scoring scenario beside its points in the selected (official) one: which results
+-- a rule strikes (distance_rule_outcome = 'struck') and what each scenario pays.
+with
+
+finishes_scored as (
+    select * from {{ ref('int_finishes_scored') }}
+),
+
+official_results as (
+    select
+        result_key,
+        points as official_points
+    from finishes_scored
+    where scenario_code = '{{ var("scoring_scenario") }}'
+),
+
+final as (
+    select
+        scenario.scenario_code,
+        scenario.result_key,
+        scenario.season,
+        scenario.round_number,
+        scenario.class_code,
+        scenario.team_name,
+        scenario.car_number,
+        scenario.class_position,
+        scenario.laps,
+        scenario.distance_basis_laps,
+        scenario.distance_rule_outcome,
+        scenario.is_points_eligible,
+        cast(scenario.points as integer) as points,
+        cast(official_results.official_points as integer) as official_points,
+        cast(scenario.points - official_results.official_points as integer) as points_change
+    from finishes_scored as scenario
+    inner join official_results
+        on scenario.result_key = official_results.result_key
+)
+
+select * from final
