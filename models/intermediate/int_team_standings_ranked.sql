@@ -10,11 +10,6 @@ scoring_scenarios as (
     select * from {{ ref('scoring_scenarios') }}
 ),
 
-scoring_team_rounds as (
-    select * from team_rounds_scored
-    where points > 0
-),
-
 team_totals as (
     select
         scenario_code,
@@ -24,7 +19,7 @@ team_totals as (
         cast(sum(points) as integer) as total_points,
         cast(count(*) as integer) as scoring_rounds,
         min(round_number) as first_scoring_round
-    from scoring_team_rounds
+    from team_rounds_scored
     group by scenario_code, season, class_code, team_name
 ),
 
@@ -32,22 +27,22 @@ countback_keys as (
     -- Only scenarios that break ties by countback need it: the team's class positions in ascending
     -- order; a team with more good results sorts first, and the terminator makes an extra result beat none.
     select
-        scoring_team_rounds.scenario_code,
-        scoring_team_rounds.season,
-        scoring_team_rounds.class_code,
-        scoring_team_rounds.team_name,
+        team_rounds_scored.scenario_code,
+        team_rounds_scored.season,
+        team_rounds_scored.class_code,
+        team_rounds_scored.team_name,
         {{ sorted_listagg(
-            "lpad(cast(scoring_team_rounds.class_position as " ~ dbt.type_string() ~ "), 3, '0')", "''"
+            "lpad(cast(team_rounds_scored.class_position as " ~ dbt.type_string() ~ "), 3, '0')", "''"
         ) }} || '999' as countback_key
-    from scoring_team_rounds
+    from team_rounds_scored
     inner join scoring_scenarios
-        on scoring_team_rounds.scenario_code = scoring_scenarios.scenario_code
+        on team_rounds_scored.scenario_code = scoring_scenarios.scenario_code
     where scoring_scenarios.tie_break = 'countback'
     group by
-        scoring_team_rounds.scenario_code,
-        scoring_team_rounds.season,
-        scoring_team_rounds.class_code,
-        scoring_team_rounds.team_name
+        team_rounds_scored.scenario_code,
+        team_rounds_scored.season,
+        team_rounds_scored.class_code,
+        team_rounds_scored.team_name
 ),
 
 totals_ranked as (

@@ -15,9 +15,7 @@ final as (
         class_position,
         cast(points as integer) as points
     from team_rounds_scored
-    where
-        scenario_code = '{{ var("scoring_scenario") }}'
-        and points > 0
+    where scenario_code = '{{ var("scoring_scenario") }}'
 )
 
 select * from final

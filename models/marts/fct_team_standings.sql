@@ -24,9 +24,7 @@ round_points_pivoted as (
         class_code,
         team_name
     from team_rounds_scored
-    where
-        scenario_code = '{{ var("scoring_scenario") }}'
-        and points > 0
+    where scenario_code = '{{ var("scoring_scenario") }}'
     group by season, class_code, team_name
 ),
 
