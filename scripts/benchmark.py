@@ -35,17 +35,20 @@ ROUNDS_PER_SEASON = 10
 TEAMS_PER_CLASS = 12
 TWO_CAR_TEAMS = 4  # the first four teams of each class run two cars
 CARS_PER_SEASON_ROUND = len(CLASSES) * (TEAMS_PER_CLASS + TWO_CAR_TEAMS)
-STANDARD = [25, 21, 19, 17, 15, 14, 13, 12, 11, 10]
-ENDURANCE = [30, 26, 24, 22, 20, 19, 18, 17, 16, 15]
+SCENARIO = "official_2002"
 
 
 def scale_rows() -> list[tuple[str, int, int]]:
-    """The 2002 scales as (race_type, class_position, points), falling by one after 10th down to 1."""
-    rows = []
-    for race_type, top in (("standard", STANDARD), ("endurance", ENDURANCE)):
-        points = [*top, *range(top[-1] - 1, 0, -1)]
-        rows += [(race_type, position, value) for position, value in enumerate(points, 1)]
-    return rows
+    """The official scenario's scales as (race_type, class_position, points), read from the reference seeds
+    the models use, so the raw and polars implementations score by the same rule rows."""
+    reference = PROJECT_DIR / "seeds" / "reference"
+    return duckdb.sql(f"""
+        select scenario_scales.race_type, points_scales.class_position, points_scales.points
+        from '{reference}/scenario_scales.csv' as scenario_scales
+        join '{reference}/points_scales.csv' as points_scales using (scale_code)
+        where scenario_scales.scenario_code = '{SCENARIO}'
+        order by all
+    """).fetchall()
 
 
 def generate(directory: Path, finishes: int) -> int:
@@ -173,7 +176,7 @@ def run_polars(data: Path, output: Path) -> None:
 def run_dbt(data: Path, output: Path) -> None:
     database = output.with_suffix(".duckdb")
     env = dict(os.environ, ALMS_DUCKDB_PATH=str(database), DBT_PROFILES_DIR=str(PROJECT_DIR))
-    variables = json.dumps({"input_parquet_dir": str(data), "computed_scenarios": ["official_2002"]})
+    variables = json.dumps({"input_parquet_dir": str(data), "computed_scenarios": [SCENARIO]})
     subprocess.run(
         [str(BIN_DIR / "dbt"), "build", "--quiet", "--resource-type", "seed", "--resource-type", "model",
          "--select", "+fct_team_standings", "--vars", variables, "--target-path", str(output.parent / "target"),

@@ -23,11 +23,6 @@ import yaml
 INTEGER = re.compile(r"^-?\d+$")
 
 
-def declared_seeds(seed_folder: Path) -> dict[Path, dict[str, str]]:
-    """Map each seed CSV to its declared column types (from the folder's *seeds.yml)."""
-    return {path: types for path, (types, _) in seed_declarations(seed_folder).items()}
-
-
 def seed_declarations(seed_folder: Path) -> dict[Path, tuple[dict[str, str], bool]]:
     """Map each seed CSV to (declared column types, whether it may hold no rows: meta.allow_empty)."""
     declared: dict[Path, tuple[dict[str, str], bool]] = {}
@@ -132,7 +127,7 @@ def main(argv: list[str]) -> int:
     for problem in problems:
         print(problem)
     if not problems:
-        print(f"Seed CSVs OK ({len(declared_seeds(folder))} files)")
+        print(f"Seed CSVs OK ({len(seed_declarations(folder))} files)")
     return 1 if problems else 0
 
 

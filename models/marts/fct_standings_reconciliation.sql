@@ -1,8 +1,14 @@
+{#- The cells of a standings table: each round's points, the total, the position label and the row order. -#}
 {%- set measures = [] -%}
-{%- for round_number in range(1, 11) -%}
+{%- for round_number in range(1, var('standings_round_columns') + 1) -%}
     {%- do measures.append("round_" ~ round_number ~ "_points") -%}
 {%- endfor -%}
-{%- do measures.append("total_points") -%}
+{%- do measures.extend(["total_points", "position_label", "display_order"]) -%}
+{#- Both tables are cut into cells the same way: (cells CTE, table CTE, value column, row-order column). -#}
+{%- set sides = [
+    ("published_cells", "published_team_standings", "published_value", "published_row"),
+    ("computed_cells", "team_standings", "computed_value", "display_order"),
+] -%}
 with
 
 published_team_standings as (
@@ -13,94 +19,46 @@ team_standings as (
     select * from {{ ref('fct_team_standings') }}
 ),
 
-finishes_enriched as (
-    select * from {{ ref('int_finishes_enriched') }}
+finishes_sharing_class_position as (
+    select * from {{ ref('int_finishes_sharing_class_position') }}
 ),
 
 known_exceptions as (
     select * from {{ ref('known_exceptions') }}
 ),
 
-published_cells as (
-    {% for measure in measures -%}
-        select
-            season,
-            class_code,
-            team_name,
-            '{{ measure }}' as measure,
-            cast({{ measure }} as {{ dbt.type_string() }}) as published_value
-        from published_team_standings
-        union all
-    {% endfor -%}
-    select
-        season,
-        class_code,
-        team_name,
-        'position_label' as measure,
-        position_label as published_value
-    from published_team_standings
-    union all
-    select
-        season,
-        class_code,
-        team_name,
-        'display_order' as measure,
-        cast(published_row as {{ dbt.type_string() }}) as published_value
-    from published_team_standings
-),
+{% for cells_cte, table_cte, value_column, row_order_column in sides %}
+    {{ cells_cte }} as (
+        {% for measure in measures -%}
+            select
+                season,
+                class_code,
+                team_name,
+                '{{ measure }}' as measure,
+                cast({{ row_order_column if measure == "display_order" else measure }} as {{ dbt.type_string() }})
+                    as {{ value_column }}
+            from {{ table_cte }}
+            {%- if not loop.last %}
+                union all
+            {% endif %}
+        {% endfor %}
+    ),
 
-computed_cells as (
-    {% for measure in measures -%}
-        select
-            season,
-            class_code,
-            team_name,
-            '{{ measure }}' as measure,
-            cast({{ measure }} as {{ dbt.type_string() }}) as computed_value
-        from team_standings
-        union all
-    {% endfor -%}
-    select
-        season,
-        class_code,
-        team_name,
-        'position_label' as measure,
-        position_label as computed_value
-    from team_standings
-    union all
-    select
-        season,
-        class_code,
-        team_name,
-        'display_order' as measure,
-        cast(display_order as {{ dbt.type_string() }}) as computed_value
-    from team_standings
-),
-
-shared_class_positions as (
-    select
-        season,
-        round_number,
-        class_code,
-        class_position
-    from finishes_enriched
-    where class_position is not null
-    group by season, round_number, class_code, class_position
-    having count(*) > 1
-),
-
+{% endfor %}
 exceptions_occurring as (
+    -- An exception applies while its team's result still shares the class position it names.
     select
         known_exceptions.*,
         'round_' || cast(known_exceptions.round_number as {{ dbt.type_string() }}) || '_points' as measure,
-        shared_class_positions.class_position is not null as still_occurs
+        shared.result_key is not null as still_occurs
     from known_exceptions
-    left join shared_class_positions
+    left join finishes_sharing_class_position as shared
         on
-            known_exceptions.season = shared_class_positions.season
-            and known_exceptions.round_number = shared_class_positions.round_number
-            and known_exceptions.class_code = shared_class_positions.class_code
-            and known_exceptions.class_position = shared_class_positions.class_position
+            known_exceptions.season = shared.season
+            and known_exceptions.round_number = shared.round_number
+            and known_exceptions.class_code = shared.class_code
+            and known_exceptions.team_name = shared.team_name
+            and known_exceptions.class_position = shared.class_position
 ),
 
 cells_compared as (

@@ -1,4 +1,4 @@
-{%- set round_numbers = range(1, 11) -%}
+{%- set round_numbers = range(1, var('standings_round_columns') + 1) -%}
 with
 
 team_standings_ranked as (

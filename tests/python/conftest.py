@@ -16,18 +16,6 @@ import pytest
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 BIN_DIR = Path(sys.executable).parent
 COPIED = ["dbt_project.yml", "profiles.yml", "models", "seeds", "macros", "tests", "scripts"]
-MARTS = [
-    "fct_championship_progression",
-    "fct_driver_round_points",
-    "fct_driver_standings",
-    "fct_race_results",
-    "fct_team_round_points",
-    "fct_team_standings",
-    "fct_race_winners",
-    "fct_standings_reconciliation",
-    "fct_scenario_standings",
-    "fct_scenario_race_results",
-]
 
 
 @dataclass
@@ -63,12 +51,25 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def mart_names(warehouse: Path) -> list[str]:
+    """Every table in the warehouse's marts schema."""
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = connection.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by table_name"
+        ).fetchall()
+        return [row[0] for row in rows]
+    finally:
+        connection.close()
+
+
 def mart_checksums(warehouse: Path) -> dict[str, str]:
     """A checksum of every mart's rows, in a stable order."""
+    marts = mart_names(warehouse)
     connection = duckdb.connect(str(warehouse), read_only=True)
     try:
         sums = {}
-        for mart in MARTS:
+        for mart in marts:
             rows = connection.execute(f"select * from marts.{mart} order by all").fetchall()
             sums[mart] = hashlib.sha256(repr(rows).encode()).hexdigest()
         return sums
