@@ -1,5 +1,7 @@
 -- Every finish scored under every scoring scenario: the round's race type picks the scale,
 -- the class position picks the points, and the scenario's distance rule may strike them.
+-- is_official_scenario marks the season's own scenario (reference.seasons); the rest are what-ifs.
+{%- set computed_scenarios = computed_scenario_codes(ref('scoring_scenarios')) %}
 with
 
 finishes_enriched as (
@@ -8,9 +10,10 @@ finishes_enriched as (
 
 scoring_scenarios as (
     select * from {{ ref('scoring_scenarios') }}
-    {%- if var('computed_scenarios', none) %}
-        where scenario_code in ('{{ var("computed_scenarios") | join("', '") }}')
-    {%- endif %}
+),
+
+seasons as (
+    select * from {{ ref('seasons') }}
 ),
 
 scenario_scales as (
@@ -24,6 +27,7 @@ points_scales as (
 finishes_with_scenario as (
     select
         scoring_scenarios.scenario_code,
+        scoring_scenarios.scenario_code = seasons.official_scenario_code as is_official_scenario,
         scoring_scenarios.min_distance_fraction,
         scenario_scales.scale_code,
         finishes_enriched.*,
@@ -32,11 +36,18 @@ finishes_with_scenario as (
             else finishes_enriched.overall_winner_laps
         end as distance_basis_laps
     from finishes_enriched
+    inner join seasons
+        on finishes_enriched.season = seasons.season
     cross join scoring_scenarios
     inner join scenario_scales
         on
             scoring_scenarios.scenario_code = scenario_scales.scenario_code
             and finishes_enriched.race_type = scenario_scales.race_type
+    {%- if computed_scenarios %}
+    where
+        scoring_scenarios.scenario_code in ('{{ computed_scenarios | join("', '") }}')
+        or scoring_scenarios.scenario_code = seasons.official_scenario_code
+    {%- endif %}
 ),
 
 distance_rule_checked as (
@@ -54,6 +65,7 @@ distance_rule_checked as (
 finishes_scored as (
     select
         checked_finishes.scenario_code,
+        checked_finishes.is_official_scenario,
         checked_finishes.result_key,
         checked_finishes.season,
         checked_finishes.round_number,

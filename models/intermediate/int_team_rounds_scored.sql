@@ -15,6 +15,7 @@ scoring_finishes as (
 team_rounds as (
     select
         scenario_code,
+        is_official_scenario,
         season,
         round_number,
         class_code,
@@ -27,7 +28,7 @@ team_rounds as (
         nullif(max_by(coalesce(car_number, ''), points * 1000 - class_position), '') as car_number,
         max_by(class_position, points * 1000 - class_position) as class_position
     from scoring_finishes
-    group by scenario_code, season, round_number, class_code, team_name
+    group by scenario_code, is_official_scenario, season, round_number, class_code, team_name
 )
 
 select * from team_rounds

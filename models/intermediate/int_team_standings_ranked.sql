@@ -13,6 +13,7 @@ scoring_scenarios as (
 team_totals as (
     select
         scenario_code,
+        is_official_scenario,
         season,
         class_code,
         team_name,
@@ -20,7 +21,7 @@ team_totals as (
         cast(count(*) as integer) as scoring_rounds,
         min(round_number) as first_scoring_round
     from team_rounds_scored
-    group by scenario_code, season, class_code, team_name
+    group by scenario_code, is_official_scenario, season, class_code, team_name
 ),
 
 countback_keys as (

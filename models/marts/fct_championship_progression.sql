@@ -1,6 +1,6 @@
--- The teams' championships round by round, under the selected scoring scenario: points, running total,
--- position after the round (ties shared), gap to the leader, and whether the title was mathematically
--- decided (the leader's margin over every rival exceeds the points still available to win).
+-- The teams' championships round by round, under each season's official scoring scenario (reference.seasons):
+-- points, running total, position after the round (ties shared), gap to the leader, and whether the title was
+-- mathematically decided (the leader's margin over every rival exceeds the points still available to win).
 with
 
 team_rounds_scored as (
@@ -15,6 +15,14 @@ schedule as (
     select * from {{ ref('stg_schedule') }}
 ),
 
+seasons as (
+    select * from {{ ref('seasons') }}
+),
+
+classes as (
+    select * from {{ ref('classes') }}
+),
+
 scenario_scales as (
     select * from {{ ref('scenario_scales') }}
 ),
@@ -26,10 +34,11 @@ points_scales as (
 championship_teams as (
     select
         season,
+        scenario_code,
         class_code,
         team_name
     from team_standings_ranked
-    where scenario_code = '{{ var("scoring_scenario") }}'
+    where is_official_scenario
 ),
 
 rounds_with_points_available as (
@@ -38,10 +47,12 @@ rounds_with_points_available as (
         schedule.round_number,
         max(points_scales.points) as most_points_available
     from schedule
+    inner join seasons
+        on schedule.season = seasons.season
     inner join scenario_scales
         on
             schedule.race_type = scenario_scales.race_type
-            and scenario_scales.scenario_code = '{{ var("scoring_scenario") }}'
+            and seasons.official_scenario_code = scenario_scales.scenario_code
     inner join points_scales
         on scenario_scales.scale_code = points_scales.scale_code
     group by schedule.season, schedule.round_number
@@ -61,6 +72,7 @@ rounds_with_points_remaining as (
 team_round_grid as (
     select
         championship_teams.season,
+        championship_teams.scenario_code,
         championship_teams.class_code,
         championship_teams.team_name,
         rounds_with_points_remaining.round_number,
@@ -75,7 +87,7 @@ team_round_grid as (
             and championship_teams.class_code = team_rounds.class_code
             and championship_teams.team_name = team_rounds.team_name
             and rounds_with_points_remaining.round_number = team_rounds.round_number
-            and team_rounds.scenario_code = '{{ var("scoring_scenario") }}'
+            and team_rounds.is_official_scenario
 ),
 
 points_accumulated as (
@@ -124,7 +136,9 @@ title_decisions as (
 final as (
     select
         positions.season,
+        positions.scenario_code,
         positions.class_code,
+        classes.class_order,
         positions.team_name,
         positions.round_number,
         cast(positions.round_points as integer) as round_points,
@@ -144,6 +158,9 @@ final as (
             positions.season = decisions.season
             and positions.class_code = decisions.class_code
             and positions.round_number = decisions.round_number
+    inner join classes
+        on positions.class_code = classes.class_code
 )
 
 select * from final
+order by season, class_order, round_number, position_after_round, team_name

@@ -14,10 +14,14 @@ driver_bonus_points as (
     select * from {{ ref('stg_driver_bonus_points') }}
 ),
 
+classes as (
+    select * from {{ ref('classes') }}
+),
+
 identified_car_results as (
     select * from finishes_scored
     where
-        scenario_code = '{{ var("scoring_scenario") }}'
+        is_official_scenario
         and car_key is not null
 ),
 
@@ -36,6 +40,7 @@ bonuses_by_driver_round as (
 drivers_joined_to_results as (
     select
         car_drivers.season,
+        results.scenario_code,
         car_drivers.round_number,
         results.class_code,
         car_drivers.driver_name,
@@ -62,19 +67,27 @@ drivers_joined_to_results as (
 
 final as (
     select
-        season,
-        round_number,
-        class_code,
-        driver_name,
-        car_key,
-        car_number,
-        team_name,
-        class_position,
-        cast(finishing_points as integer) as finishing_points,
-        cast(pole_bonus_points as integer) as pole_bonus_points,
-        cast(most_laps_bonus_points as integer) as most_laps_bonus_points,
-        cast(finishing_points + pole_bonus_points + most_laps_bonus_points as integer) as total_points
-    from drivers_joined_to_results
+        driver_rounds.season,
+        driver_rounds.scenario_code,
+        driver_rounds.round_number,
+        driver_rounds.class_code,
+        classes.class_order,
+        driver_rounds.driver_name,
+        driver_rounds.car_key,
+        driver_rounds.car_number,
+        driver_rounds.team_name,
+        driver_rounds.class_position,
+        cast(driver_rounds.finishing_points as integer) as finishing_points,
+        cast(driver_rounds.pole_bonus_points as integer) as pole_bonus_points,
+        cast(driver_rounds.most_laps_bonus_points as integer) as most_laps_bonus_points,
+        cast(
+            driver_rounds.finishing_points + driver_rounds.pole_bonus_points + driver_rounds.most_laps_bonus_points
+            as integer
+        ) as total_points
+    from drivers_joined_to_results as driver_rounds
+    inner join classes
+        on driver_rounds.class_code = classes.class_code
 )
 
 select * from final
+order by season, round_number, class_order, class_position nulls last, driver_name

@@ -1,4 +1,5 @@
--- Finishing points only for 2002: no source at hand gives the pole and most-laps bonus points.
+-- Each season's official scoring scenario (reference.seasons). Finishing points only for 2002: no source at hand
+-- gives the pole and most-laps bonus points.
 with
 
 driver_round_points as (
@@ -8,7 +9,9 @@ driver_round_points as (
 driver_totals as (
     select
         season,
+        scenario_code,
         class_code,
+        class_order,
         driver_name,
         cast(sum(finishing_points) as integer) as finishing_points,
         cast(sum(pole_bonus_points + most_laps_bonus_points) as integer) as bonus_points,
@@ -16,7 +19,7 @@ driver_totals as (
         cast(count(distinct round_number) as integer) as rounds_credited,
         min(case when total_points > 0 then round_number end) as first_scoring_round
     from driver_round_points
-    group by season, class_code, driver_name
+    group by season, scenario_code, class_code, class_order, driver_name
 ),
 
 totals_ranked as (
@@ -36,7 +39,9 @@ totals_ranked as (
 final as (
     select
         season,
+        scenario_code,
         class_code,
+        class_order,
         driver_name,
         championship_position,
         {{ shared_position_label('championship_position', ['season', 'class_code']) }} as position_label,
@@ -49,3 +54,4 @@ final as (
 )
 
 select * from final
+order by season, class_order, display_order

@@ -1,3 +1,4 @@
+-- Each season's official scoring scenario only (reference.seasons); what-ifs are in fct_scenario_race_results.
 with
 
 finishes_scored as (
@@ -12,19 +13,25 @@ team_rounds_scored as (
     select * from {{ ref('int_team_rounds_scored') }}
 ),
 
-selected_scenario_results as (
+classes as (
+    select * from {{ ref('classes') }}
+),
+
+official_results as (
     select * from finishes_scored
-    where scenario_code = '{{ var("scoring_scenario") }}'
+    where is_official_scenario
 ),
 
 final as (
     select
         results.result_key,
         results.season,
+        results.scenario_code,
         results.round_number,
         finishes.race_name,
         results.race_type,
         results.class_code,
+        classes.class_order,
         results.car_key,
         results.car_number,
         results.team_name,
@@ -42,9 +49,11 @@ final as (
         finishes.finish_note,
         -- The BI interface names this column `source`, a keyword in some dialects.
         finishes.finish_source as source  -- noqa: RF04
-    from selected_scenario_results as results
+    from official_results as results
     inner join finishes_enriched as finishes
         on results.result_key = finishes.result_key
+    inner join classes
+        on results.class_code = classes.class_code
     left join team_rounds_scored as team_rounds
         on
             results.scenario_code = team_rounds.scenario_code
@@ -52,3 +61,4 @@ final as (
 )
 
 select * from final
+order by season, round_number, class_order, class_position nulls last, team_name, result_key

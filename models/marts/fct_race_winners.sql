@@ -8,6 +8,10 @@ car_drivers as (
     select * from {{ ref('stg_car_drivers') }}
 ),
 
+classes as (
+    select * from {{ ref('classes') }}
+),
+
 class_winners as (
     select * from finishes_enriched
     where class_position = 1
@@ -34,6 +38,7 @@ final as (
         class_winners.round_number,
         class_winners.race_name,
         class_winners.class_code,
+        classes.class_order,
         class_winners.car_number,
         class_winners.team_name,
         winner_drivers.drivers
@@ -43,6 +48,9 @@ final as (
             class_winners.season = winner_drivers.season
             and class_winners.round_number = winner_drivers.round_number
             and class_winners.car_key = winner_drivers.car_key
+    inner join classes
+        on class_winners.class_code = classes.class_code
 )
 
 select * from final
+order by season, round_number, class_order

@@ -1,9 +1,13 @@
--- Every result under every scoring scenario beside its points in the selected (official) one: which results
--- a rule strikes (distance_rule_outcome = 'struck') and what each scenario pays.
+-- Every result under every scoring scenario beside its points in the season's official one (reference.seasons):
+-- which results a rule strikes (distance_rule_outcome = 'struck') and what each scenario pays.
 with
 
 finishes_scored as (
     select * from {{ ref('int_finishes_scored') }}
+),
+
+classes as (
+    select * from {{ ref('classes') }}
 ),
 
 official_results as (
@@ -11,16 +15,18 @@ official_results as (
         result_key,
         points as official_points
     from finishes_scored
-    where scenario_code = '{{ var("scoring_scenario") }}'
+    where is_official_scenario
 ),
 
 final as (
     select
-        scenario.scenario_code,
-        scenario.result_key,
         scenario.season,
+        scenario.scenario_code,
+        scenario.is_official_scenario,
+        scenario.result_key,
         scenario.round_number,
         scenario.class_code,
+        classes.class_order,
         scenario.team_name,
         scenario.car_number,
         scenario.class_position,
@@ -34,6 +40,9 @@ final as (
     from finishes_scored as scenario
     inner join official_results
         on scenario.result_key = official_results.result_key
+    inner join classes
+        on scenario.class_code = classes.class_code
 )
 
 select * from final
+order by season, scenario_code, round_number, class_order, class_position nulls last, result_key

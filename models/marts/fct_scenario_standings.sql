@@ -1,4 +1,4 @@
--- Every scoring scenario's table beside the official one (the var scoring_scenario).
+-- Every scoring scenario's table beside the season's official one (reference.seasons).
 with
 
 team_standings_ranked as (
@@ -9,14 +9,19 @@ scoring_scenarios as (
     select * from {{ ref('scoring_scenarios') }}
 ),
 
+classes as (
+    select * from {{ ref('classes') }}
+),
+
 official_standings as (
     select * from team_standings_ranked
-    where scenario_code = '{{ var("scoring_scenario") }}'
+    where is_official_scenario
 ),
 
 scenario_champions as (
     select
         scenario_code,
+        is_official_scenario,
         season,
         class_code,
         team_name as champion_team_name
@@ -26,10 +31,12 @@ scenario_champions as (
 
 final as (
     select
+        scenario.season,
         scenario.scenario_code,
         scoring_scenarios.scenario_name,
-        scenario.season,
+        scenario.is_official_scenario,
         scenario.class_code,
+        classes.class_order,
         scenario.team_name,
         scenario.championship_position,
         scenario.position_label,
@@ -50,6 +57,8 @@ final as (
     from team_standings_ranked as scenario
     inner join scoring_scenarios
         on scenario.scenario_code = scoring_scenarios.scenario_code
+    inner join classes
+        on scenario.class_code = classes.class_code
     inner join scenario_champions
         on
             scenario.scenario_code = scenario_champions.scenario_code
@@ -64,7 +73,8 @@ final as (
         on
             scenario.season = official_champions.season
             and scenario.class_code = official_champions.class_code
-            and official_champions.scenario_code = '{{ var("scoring_scenario") }}'
+            and official_champions.is_official_scenario
 )
 
 select * from final
+order by season, scenario_code, class_order, display_order

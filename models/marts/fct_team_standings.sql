@@ -1,4 +1,6 @@
-{%- set round_numbers = range(1, var('standings_round_columns') + 1) -%}
+{#- One column per round, up to the last round of the longest season in the data (null beyond a season's end). -#}
+{%- set round_numbers = standings_round_numbers() -%}
+-- depends_on: {{ ref('stg_schedule') }}
 with
 
 team_standings_ranked as (
@@ -9,9 +11,13 @@ team_rounds_scored as (
     select * from {{ ref('int_team_rounds_scored') }}
 ),
 
-selected_standings as (
+classes as (
+    select * from {{ ref('classes') }}
+),
+
+official_standings as (
     select * from team_standings_ranked
-    where scenario_code = '{{ var("scoring_scenario") }}'
+    where is_official_scenario
 ),
 
 round_points_pivoted as (
@@ -24,14 +30,16 @@ round_points_pivoted as (
         class_code,
         team_name
     from team_rounds_scored
-    where scenario_code = '{{ var("scoring_scenario") }}'
+    where is_official_scenario
     group by season, class_code, team_name
 ),
 
 final as (
     select
         standings.season,
+        standings.scenario_code,
         standings.class_code,
+        classes.class_order,
         standings.team_name,
         standings.championship_position,
         standings.position_label,
@@ -40,12 +48,15 @@ final as (
             round_points.round_{{ round_number }}_points,
         {% endfor -%}
         standings.total_points
-    from selected_standings as standings
+    from official_standings as standings
     inner join round_points_pivoted as round_points
         on
             standings.season = round_points.season
             and standings.class_code = round_points.class_code
             and standings.team_name = round_points.team_name
+    inner join classes
+        on standings.class_code = classes.class_code
 )
 
 select * from final
+order by season, class_order, display_order

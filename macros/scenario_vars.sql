@@ -1,0 +1,32 @@
+{#- The scenarios int_finishes_scored computes: every row of scoring_scenarios, or the var computed_scenarios
+    (a list of codes; each season's official scenario is always added). Refuses an unknown code, and the var
+    scoring_scenario that earlier versions swapped the official marts with. -#}
+{% macro computed_scenario_codes(scoring_scenarios_relation) -%}
+    {%- if var('scoring_scenario', none) is not none -%}
+        {{ exceptions.raise_compiler_error(
+            "The var scoring_scenario is gone: every scenario is built side by side and the official marts always "
+            ~ "show each season's official scenario (reference.seasons). Read a what-if from "
+            ~ "marts.fct_scenario_standings where scenario_code = '" ~ var('scoring_scenario') ~ "'."
+        ) }}
+    {%- endif -%}
+    {%- set wanted = var('computed_scenarios', none) -%}
+    {%- if wanted is none or wanted == [] -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if wanted is string -%}
+        {%- set wanted = [wanted] -%}
+    {%- endif -%}
+    {%- if execute -%}
+        {%- set known = run_query(
+            "select scenario_code from " ~ scoring_scenarios_relation ~ " order by scenario_code"
+        ).columns[0].values() | list -%}
+        {%- set unknown = wanted | reject('in', known) | list -%}
+        {%- if unknown -%}
+            {{ exceptions.raise_compiler_error(
+                "computed_scenarios names unknown scenario(s) " ~ unknown | join(', ')
+                ~ "; reference.scoring_scenarios has: " ~ known | join(', ')
+            ) }}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(wanted) }}
+{%- endmacro %}
