@@ -43,6 +43,7 @@ $(SPARK_STAMP): requirements-spark.txt
 lint: setup
 	$(BIN)/sqlfluff lint models tests macros --disable-progress-bar
 	$(BIN)/ruff check scripts tests dashboard
+	$(BIN)/dbt-score lint --run-dbt-parse
 
 pytest: setup
 	$(BIN)/pytest

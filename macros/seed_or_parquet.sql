@@ -3,10 +3,15 @@
 {% macro seed_or_parquet(seed_name) -%}
     {%- set parquet_dir = var('input_parquet_dir', none) -%}
     {%- if parquet_dir -%}
-        {{ adapter.dispatch('parquet_file')(parquet_dir ~ '/' ~ seed_name ~ '.parquet') }}
+        {{ parquet_file(parquet_dir ~ '/' ~ seed_name ~ '.parquet') }}
     {%- else -%}
         {{ ref(seed_name) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- A Parquet file as a relation, in the adapter's syntax. -#}
+{% macro parquet_file(path) -%}
+    {{ return(adapter.dispatch('parquet_file')(path)) }}
 {%- endmacro %}
 
 {% macro default__parquet_file(path) -%}
