@@ -33,6 +33,7 @@ finishes_joined as (
         finishes.team_entered,
         finishes.class_position,
         finishes.laps,
+        finishes.laps_at_most,
         finishes.finish_status,
         finishes.status_detail,
         finishes.evidence,

@@ -51,13 +51,17 @@ finishes_with_scenario as (
 ),
 
 distance_rule_checked as (
+    -- A result is tested against the threshold by its laps; where no source gives them, by an upper bound a
+    -- source does give (a car out on the first lap ran at most 1 lap). Untestable results keep their points.
     select
         *,
         case
             when min_distance_fraction = 0 then 'not_applied'
-            when laps is null then 'laps_unknown'
+            when distance_basis_laps is null then 'basis_unknown'
             when laps >= min_distance_fraction * distance_basis_laps then 'met'
-            else 'struck'
+            when laps is not null then 'struck'
+            when laps_at_most < min_distance_fraction * distance_basis_laps then 'known_short'
+            else 'laps_unknown'
         end as distance_rule_outcome
     from finishes_with_scenario
 ),
@@ -76,16 +80,17 @@ finishes_scored as (
         checked_finishes.car_number,
         checked_finishes.class_position,
         checked_finishes.laps,
+        checked_finishes.laps_at_most,
         checked_finishes.scale_code,
         checked_finishes.min_distance_fraction,
         checked_finishes.distance_basis_laps,
         checked_finishes.distance_rule_outcome,
         checked_finishes.class_position is not null
-        and checked_finishes.distance_rule_outcome != 'struck' as is_points_eligible,
+        and checked_finishes.distance_rule_outcome not in ('struck', 'known_short') as is_points_eligible,
         case
             when
                 checked_finishes.class_position is not null
-                and checked_finishes.distance_rule_outcome != 'struck'
+                and checked_finishes.distance_rule_outcome not in ('struck', 'known_short')
                 then coalesce(points_scales.points, 0)
             else 0
         end as points

@@ -38,6 +38,7 @@ final as (
         finishes.chassis,
         results.class_position,
         results.laps,
+        results.laps_at_most,
         finishes.finish_status,
         finishes.status_detail,
         results.distance_rule_outcome,

@@ -31,6 +31,7 @@ final as (
         scenario.car_number,
         scenario.class_position,
         scenario.laps,
+        scenario.laps_at_most,
         scenario.distance_basis_laps,
         scenario.distance_rule_outcome,
         scenario.is_points_eligible,

@@ -13,6 +13,7 @@ renamed as (
         nullif(trim(car_key), '') as car_key,
         class_position,
         laps,
+        laps_at_most,
         trim(status) as finish_status,
         nullif(trim(status_detail), '') as status_detail,
         evidence,

@@ -1,0 +1,111 @@
+-- What each scenario's distance rule could check, per season and class: of the results that score officially,
+-- how many it checked (laps or a bound known), struck, and could not test; and who is champion under it.
+with
+
+finishes_scored as (
+    select * from {{ ref('int_finishes_scored') }}
+),
+
+team_standings_ranked as (
+    select * from {{ ref('int_team_standings_ranked') }}
+),
+
+scoring_scenarios as (
+    select * from {{ ref('scoring_scenarios') }}
+),
+
+classes as (
+    select * from {{ ref('classes') }}
+),
+
+officially_scoring_results as (
+    select
+        season,
+        result_key
+    from finishes_scored
+    where is_official_scenario and points > 0
+),
+
+rule_outcomes as (
+    select
+        scenario.season,
+        scenario.scenario_code,
+        scenario.is_official_scenario,
+        scenario.class_code,
+        cast(count(*) as integer) as scoring_results,
+        cast(sum(
+            case when scenario.distance_rule_outcome in ('met', 'struck', 'known_short') then 1 else 0 end
+        ) as integer) as checked_results,
+        cast(sum(
+            case when scenario.distance_rule_outcome in ('struck', 'known_short') then 1 else 0 end
+        ) as integer) as struck_results,
+        cast(sum(
+            case when scenario.distance_rule_outcome = 'known_short' then 1 else 0 end
+        ) as integer) as known_short_results,
+        cast(sum(
+            case when scenario.distance_rule_outcome in ('laps_unknown', 'basis_unknown') then 1 else 0 end
+        ) as integer) as unknown_results
+    from finishes_scored as scenario
+    inner join officially_scoring_results as official
+        on
+            scenario.season = official.season
+            and scenario.result_key = official.result_key
+    group by scenario.season, scenario.scenario_code, scenario.is_official_scenario, scenario.class_code
+),
+
+champions as (
+    select
+        season,
+        scenario_code,
+        is_official_scenario,
+        class_code,
+        team_name as champion_team_name,
+        total_points as champion_total_points
+    from team_standings_ranked
+    where display_order = 1
+),
+
+final as (
+    select
+        outcomes.season,
+        outcomes.scenario_code,
+        scoring_scenarios.scenario_name,
+        outcomes.is_official_scenario,
+        outcomes.class_code,
+        classes.class_order,
+        scoring_scenarios.min_distance_fraction,
+        scoring_scenarios.distance_basis,
+        outcomes.scoring_results,
+        outcomes.checked_results,
+        outcomes.struck_results,
+        outcomes.known_short_results,
+        outcomes.unknown_results,
+        case
+            when scoring_scenarios.min_distance_fraction = 0 then 'no distance rule'
+            else
+                cast(outcomes.checked_results as {{ dbt.type_string() }}) || ' of '
+                || cast(outcomes.scoring_results as {{ dbt.type_string() }}) || ' checked'
+        end as checked_label,
+        scenario_champions.champion_team_name,
+        scenario_champions.champion_total_points,
+        official_champions.champion_team_name as official_champion_team_name,
+        scenario_champions.champion_team_name != official_champions.champion_team_name as is_champion_changed
+    from rule_outcomes as outcomes
+    inner join scoring_scenarios
+        on outcomes.scenario_code = scoring_scenarios.scenario_code
+    inner join classes
+        on outcomes.class_code = classes.class_code
+    left join champions as scenario_champions
+        on
+            outcomes.season = scenario_champions.season
+            and outcomes.scenario_code = scenario_champions.scenario_code
+            and outcomes.class_code = scenario_champions.class_code
+    left join champions as official_champions
+        on
+            outcomes.season = official_champions.season
+            and outcomes.class_code = official_champions.class_code
+            and official_champions.is_official_scenario
+)
+
+select * from final
+order by season, scenario_code, class_order

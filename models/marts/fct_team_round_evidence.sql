@@ -1,0 +1,48 @@
+-- The evidence behind every scoring cell of the official team tables (season, round, class, team): what the
+-- scoring car's class position rests on, and how many sources the row cites.
+with
+
+team_rounds_scored as (
+    select * from {{ ref('int_team_rounds_scored') }}
+),
+
+finishes_enriched as (
+    select * from {{ ref('int_finishes_enriched') }}
+),
+
+classes as (
+    select * from {{ ref('classes') }}
+),
+
+final as (
+    select
+        team_rounds.season,
+        team_rounds.scenario_code,
+        team_rounds.round_number,
+        finishes.race_name,
+        team_rounds.class_code,
+        classes.class_order,
+        team_rounds.team_name,
+        team_rounds.car_number,
+        team_rounds.class_position,
+        cast(team_rounds.points as integer) as points,
+        finishes.evidence,
+        finishes.evidence != 'published_points' as is_cross_checked,
+        finishes.evidence = 'race_results' as has_evidence_beyond_season_article,
+        finishes.car_identification,
+        -- Sources are listed in `source` separated by ' ; '.
+        cast(
+            (length(finishes.finish_source) - length(replace(finishes.finish_source, ' ; ', ''))) / 3 + 1
+            as integer
+        ) as source_count,
+        finishes.finish_source as source  -- noqa: RF04
+    from team_rounds_scored as team_rounds
+    inner join finishes_enriched as finishes
+        on team_rounds.result_key = finishes.result_key
+    inner join classes
+        on team_rounds.class_code = classes.class_code
+    where team_rounds.is_official_scenario
+)
+
+select * from final
+order by season, class_order, team_name, round_number
