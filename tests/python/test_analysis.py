@@ -30,8 +30,11 @@ def test_drivers_points_follow_the_driver_across_cars(query) -> None:
     assert rounds == [(1, "1", 20), (2, "38", 21)]
 
 
-def test_drivers_table_is_finishing_points_only(query) -> None:
-    assert query("select sum(bonus_points) from marts.fct_driver_standings") == [(0,)]
+def test_drivers_bonus_points_are_the_sourced_bonus_rows(query) -> None:
+    # Pole bonuses only where a source names the fastest qualifier (seeds/raw/driver_bonus_points.csv).
+    recorded = query("select sum(points) from raw.driver_bonus_points")
+    assert recorded[0][0] > 0
+    assert query("select sum(bonus_points) from marts.fct_driver_standings") == recorded
 
 
 def test_the_strict_70pct_rule_strikes_the_short_distance_results(query) -> None:
@@ -41,3 +44,12 @@ def test_the_strict_70pct_rule_strikes_the_short_distance_results(query) -> None
     )
     assert (5, "KnightHawk Racing", 36) in struck
     assert (1, "Team Olive Garden", 11) in struck
+
+
+def test_a_car_out_on_the_first_lap_is_known_short_under_the_strict_rule(query) -> None:
+    # Trois-Rivieres: KnightHawk's car retired on the opening lap; no lap count, but at most 1.
+    rows = query(
+        "select distance_rule_outcome, points, official_points from marts.fct_scenario_race_results "
+        "where scenario_code = 'article_70pct_rule' and round_number = 6 and team_name = 'KnightHawk Racing'"
+    )
+    assert rows == [("known_short", 0, 15)]

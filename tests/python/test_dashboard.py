@@ -25,7 +25,7 @@ CHROMIUM_FLAGS = [
 
 @pytest.fixture()
 def app_env(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("ALMS_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("ALMS_DUCKDB_PATH", str(warehouse))
     return warehouse
 
 
@@ -39,9 +39,25 @@ def test_dashboard_shows_the_four_published_tables(app_env: Path) -> None:
     assert lmp900.iloc[0]["Team"] == "Audi Sport North America"
     assert lmp900.iloc[0]["Total"] == "243"
     assert [header.value for header in app.header] == [
-        "Team standings, as published", "Championship progression", "Race by race",
-        "Reconciliation with the published tables",
+        "Team standings", "Championship progression", "Race by race", "What if the rules were different",
+        "Evidence behind the scoring cells", "Reconciliation with the published tables",
     ]
+    # Classes in class order, from the marts; one column per round of the season.
+    assert [tab.label for tab in app.tabs] == ["LMP900", "LMP675", "GTS", "GT"]
+    assert list(lmp900.columns) == ["Team", *[f"Rd {n}" for n in range(1, 11)], "Total"]
+
+
+def test_dashboard_race_table_and_what_if_read_as_a_viewer_expects(app_env: Path) -> None:
+    app = AppTest.from_file(str(APP), default_timeout=60).run()
+    app.selectbox(key="race").select("5. Grand Prix of Washington, D.C.").run()
+    results = app.dataframe[0].value
+    # Classes in class order; an unknown lap count reads blank, never 'None'.
+    assert list(dict.fromkeys(results["class"])) == ["LMP900", "LMP675", "GTS", "GT"]
+    assert "None" not in set(results["laps"]) and "" in set(results["laps"])
+    what_if = app.dataframe[1].value
+    strict_lmp675 = what_if[(what_if["scenario"].str.contains("70%")) & (what_if["class"] == "LMP675")].iloc[0]
+    assert strict_lmp675["distance_rule_checked"].endswith("checked")
+    assert strict_lmp675["champion"] == "Intersport Racing"
 
 
 def test_dashboard_reports_the_reconciliation(app_env: Path) -> None:
@@ -59,7 +75,7 @@ def free_port() -> int:
 @pytest.fixture()
 def served_dashboard(warehouse: Path, tmp_path: Path):
     port = free_port()
-    env = dict(os.environ, ALMS_WAREHOUSE=str(warehouse))
+    env = dict(os.environ, ALMS_DUCKDB_PATH=str(warehouse))
     server = subprocess.Popen(
         [str(BIN_DIR / "streamlit"), "run", str(APP), "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
