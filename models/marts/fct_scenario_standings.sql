@@ -1,4 +1,5 @@
--- Every scoring scenario's table beside the season's official one (reference.seasons).
+-- Every scoring scenario's table beside the season's official one (reference.seasons). A team that scores
+-- officially but nothing under a scenario keeps a row (no position, 0 points): it leaves that table.
 with
 
 team_standings_ranked as (
@@ -16,6 +17,55 @@ classes as (
 official_standings as (
     select * from team_standings_ranked
     where is_official_scenario
+),
+
+scenarios_per_season as (
+    select distinct
+        season,
+        scenario_code,
+        is_official_scenario
+    from team_standings_ranked
+),
+
+teams_left_out as (
+    select
+        scenarios.season,
+        scenarios.scenario_code,
+        scenarios.is_official_scenario,
+        official.class_code,
+        official.team_name,
+        cast(null as integer) as championship_position,
+        cast(null as {{ dbt.type_string() }}) as position_label,
+        cast(null as integer) as display_order,
+        0 as total_points
+    from scenarios_per_season as scenarios
+    inner join official_standings as official
+        on scenarios.season = official.season
+    where not exists (
+        select 1
+        from team_standings_ranked as scored
+        where
+            scored.season = scenarios.season
+            and scored.scenario_code = scenarios.scenario_code
+            and scored.class_code = official.class_code
+            and scored.team_name = official.team_name
+    )
+),
+
+scenario_tables as (
+    select
+        season,
+        scenario_code,
+        is_official_scenario,
+        class_code,
+        team_name,
+        championship_position,
+        position_label,
+        display_order,
+        total_points
+    from team_standings_ranked
+    union all
+    select * from teams_left_out
 ),
 
 scenario_champions as (
@@ -50,11 +100,12 @@ final as (
         cast(
             official.championship_position - scenario.championship_position as integer
         ) as positions_gained,
+        scenario.championship_position is not null as scores_under_scenario,
         scenario.team_name = scenario_champions.champion_team_name as is_scenario_champion,
         official_champions.champion_team_name as official_champion_team_name,
         scenario_champions.champion_team_name != official_champions.champion_team_name
             as is_champion_changed
-    from team_standings_ranked as scenario
+    from scenario_tables as scenario
     inner join scoring_scenarios
         on scenario.scenario_code = scoring_scenarios.scenario_code
     inner join classes
@@ -77,4 +128,4 @@ final as (
 )
 
 select * from final
-order by season, scenario_code, class_order, display_order
+order by season, scenario_code, class_order, display_order nulls last, team_name
