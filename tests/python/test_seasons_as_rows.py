@@ -44,7 +44,7 @@ def synthetic_season(season: Season, seed: int) -> Season:
     rng = random.Random(seed)
     for round_number in range(1, season.rounds + 1):
         season.overall_laps[round_number] = rng.randint(80, 400)
-        for class_code in season.classes:
+        for class_index, class_code in enumerate(season.classes, start=1):
             # Round 2 has no recorded class-winner gap: a class-winner rule cannot be tested there.
             if round_number != 2:
                 season.class_gaps[(round_number, class_code)] = rng.randint(0, 30)
@@ -64,7 +64,7 @@ def synthetic_season(season: Season, seed: int) -> Season:
                 season.finishes.append({
                     "round_number": round_number, "class_code": class_code, "team": f"Synthetic {class_code} {team}",
                     "car_key": f"{class_code.lower()}-synthetic-{season.season}-{team}-{car}",
-                    "car_number": f"{team}{car}", "class_position": position, "laps": laps,
+                    "car_number": f"{class_index}{team}{car}", "class_position": position, "laps": laps,
                 })
     return season
 
@@ -119,7 +119,8 @@ def append_rows(path: Path, rows: list[dict]) -> None:
 def add_season(project: Path, season: Season) -> None:
     """Write the season into the seeds: the files a user edits to add a season (README, 'Adding a season')."""
     seeds = project / "seeds"
-    source = "synthetic test season (tests/python/test_seasons_as_rows.py)"
+    # A synthetic season's rows cite the test itself (a placeholder address keeps the seeds' citation rule).
+    source = "synthetic test season, https://example.invalid/alms-standings/tests/python/test_seasons_as_rows.py"
     append_rows(seeds / "reference" / "seasons.csv", [{
         "season": season.season, "official_scenario_code": season.scenario_code,
         "rounds_planned": season.rounds, "source": source}])
@@ -161,7 +162,7 @@ def add_season(project: Path, season: Season) -> None:
         "season": season.season, "round_number": f["round_number"], "class_code": f["class_code"],
         "team_entered": f["team"], "car_key": f["car_key"], "class_position": f["class_position"],
         "laps": "" if f["laps"] is None else f["laps"], "status": "running", "evidence": "race_results",
-        "car_identification": "car_number", "source": source} for f in season.finishes])
+        "car_identification": "car_number", "note": "synthetic", "source": source} for f in season.finishes])
 
 
 def tree_digest(folder: Path) -> str:
@@ -244,3 +245,17 @@ def test_the_wide_table_fits_the_longest_season_and_2002_still_reconciles(three_
         assert struck > 0, "the synthetic 2003 season should exercise its official distance rule"
     finally:
         connection.close()
+
+
+def test_the_dashboard_follows_the_added_seasons(three_seasons: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ALMS_DUCKDB_PATH", str(three_seasons))
+    app = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py"), default_timeout=60)
+    app.run()
+    assert app.selectbox(key="season").options == ["2099", "2003", "2002"]
+    app.selectbox(key="season").select(2099).run()
+    assert not app.exception
+    assert [tab.label for tab in app.tabs] == ["LMP675", "GTS"]  # class order, only the season's classes
+    assert list(app.table[0].value.columns)[-2:] == ["Rd 12", "Total"]
+    assert "No published tables for 2099" in " ".join(markdown.value for markdown in app.markdown)
