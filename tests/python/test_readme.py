@@ -28,7 +28,7 @@ COMMANDS = {
     "make build": "run",
     ".venv/bin/dbt build": "run",
     "make test": "this suite is `make test` (CI runs it through .ci/run)",
-    "make benchmark": "dry run here; the benchmark's models, floor and polars agree by construction (scripts/benchmark.py)",
+    "make benchmark": "dry run here; scripts/benchmark.py checks its own results (models, floor, polars agree)",
     "make spark": "dry run here; tests/python/test_spark.py builds the project on Spark",
 }
 

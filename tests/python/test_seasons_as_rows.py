@@ -86,9 +86,9 @@ def expected_standings(season: Season) -> list[tuple]:
             gap = season.class_gaps.get((finish["round_number"], finish["class_code"]))
             basis = None if gap is None else basis - gap
         laps = finish["laps"]
-        if season.min_distance_fraction > 0 and laps is not None and basis is not None:
-            if laps < season.min_distance_fraction * basis:
-                points = 0
+        testable = season.min_distance_fraction > 0 and laps is not None and basis is not None
+        if testable and laps < season.min_distance_fraction * basis:
+            points = 0
         key = (finish["class_code"], finish["team"], finish["round_number"])
         if points > 0 and (key not in best or (points, -position) > (best[key][0], -best[key][1])):
             best[key] = (points, position)
