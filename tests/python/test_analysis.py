@@ -1,4 +1,4 @@
-"""Championship progression, drivers' points and what-if scenarios, from the built warehouse."""
+"""Championship progression, drivers' points, what-if scenarios and evidence, from the built warehouse."""
 
 from __future__ import annotations
 
@@ -53,3 +53,17 @@ def test_a_car_out_on_the_first_lap_is_known_short_under_the_strict_rule(query) 
         "where scenario_code = 'article_70pct_rule' and round_number = 6 and team_name = 'KnightHawk Racing'"
     )
     assert rows == [("known_short", 0, 15)]
+
+
+def test_the_overview_states_the_evidence_totals_the_mart_holds(query) -> None:
+    import re
+    from pathlib import Path
+
+    overview = (Path(__file__).resolve().parents[2] / "models" / "_models__docs.md").read_text(encoding="utf-8")
+    stated = re.search(
+        r"Of 2002's (\d+) scoring cells in the team tables, (\d+) rest on a published race result outside the\s+"
+        r"season article, (\d+) on the article's class-winners table and (\d+) on the published points", overview)
+    assert stated, "the overview no longer states the evidence totals"
+    counts = dict(query("select evidence, count(*) from marts.fct_team_round_evidence where season = 2002 group by 1"))
+    assert [int(number) for number in stated.groups()] == [
+        sum(counts.values()), counts["race_results"], counts["season_results"], counts["published_points"]]
