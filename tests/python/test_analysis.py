@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 
 def test_round_each_title_was_decided(query) -> None:
     decided = query(
@@ -56,9 +59,6 @@ def test_a_car_out_on_the_first_lap_is_known_short_under_the_strict_rule(query) 
 
 
 def test_the_overview_states_the_evidence_totals_the_mart_holds(query) -> None:
-    import re
-    from pathlib import Path
-
     overview = (Path(__file__).resolve().parents[2] / "models" / "_models__docs.md").read_text(encoding="utf-8")
     stated = re.search(
         r"Of 2002's (\d+) scoring cells in the team tables, (\d+) rest on a published race result outside the\s+"
