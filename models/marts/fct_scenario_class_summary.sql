@@ -6,8 +6,8 @@ finishes_scored as (
     select * from {{ ref('int_finishes_scored') }}
 ),
 
-team_standings_ranked as (
-    select * from {{ ref('int_team_standings_ranked') }}
+scenario_champions as (
+    select * from {{ ref('int_scenario_champions') }}
 ),
 
 scoring_scenarios as (
@@ -53,18 +53,6 @@ rule_outcomes as (
     group by scenario.season, scenario.scenario_code, scenario.is_official_scenario, scenario.class_code
 ),
 
-champions as (
-    select
-        season,
-        scenario_code,
-        is_official_scenario,
-        class_code,
-        team_name as champion_team_name,
-        total_points as champion_total_points
-    from team_standings_ranked
-    where display_order = 1
-),
-
 final as (
     select
         outcomes.season,
@@ -88,23 +76,18 @@ final as (
         end as checked_label,
         scenario_champions.champion_team_name,
         scenario_champions.champion_total_points,
-        official_champions.champion_team_name as official_champion_team_name,
-        scenario_champions.champion_team_name != official_champions.champion_team_name as is_champion_changed
+        scenario_champions.official_champion_team_name,
+        scenario_champions.is_champion_changed
     from rule_outcomes as outcomes
     inner join scoring_scenarios
         on outcomes.scenario_code = scoring_scenarios.scenario_code
     inner join classes
         on outcomes.class_code = classes.class_code
-    left join champions as scenario_champions
+    left join scenario_champions
         on
             outcomes.season = scenario_champions.season
             and outcomes.scenario_code = scenario_champions.scenario_code
             and outcomes.class_code = scenario_champions.class_code
-    left join champions as official_champions
-        on
-            outcomes.season = official_champions.season
-            and outcomes.class_code = official_champions.class_code
-            and official_champions.is_official_scenario
 )
 
 select * from final

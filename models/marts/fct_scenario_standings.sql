@@ -14,6 +14,10 @@ classes as (
     select * from {{ ref('classes') }}
 ),
 
+scenario_champions as (
+    select * from {{ ref('int_scenario_champions') }}
+),
+
 official_standings as (
     select * from team_standings_ranked
     where is_official_scenario
@@ -68,17 +72,6 @@ scenario_tables as (
     select * from teams_left_out
 ),
 
-scenario_champions as (
-    select
-        scenario_code,
-        is_official_scenario,
-        season,
-        class_code,
-        team_name as champion_team_name
-    from team_standings_ranked
-    where display_order = 1
-),
-
 final as (
     select
         scenario.season,
@@ -101,16 +94,15 @@ final as (
             official.championship_position - scenario.championship_position as integer
         ) as positions_gained,
         scenario.championship_position is not null as scores_under_scenario,
-        scenario.team_name = scenario_champions.champion_team_name as is_scenario_champion,
-        official_champions.champion_team_name as official_champion_team_name,
-        scenario_champions.champion_team_name != official_champions.champion_team_name
-            as is_champion_changed
+        coalesce(scenario.team_name = scenario_champions.champion_team_name, false) as is_scenario_champion,
+        scenario_champions.official_champion_team_name,
+        scenario_champions.is_champion_changed
     from scenario_tables as scenario
     inner join scoring_scenarios
         on scenario.scenario_code = scoring_scenarios.scenario_code
     inner join classes
         on scenario.class_code = classes.class_code
-    inner join scenario_champions
+    left join scenario_champions
         on
             scenario.scenario_code = scenario_champions.scenario_code
             and scenario.season = scenario_champions.season
@@ -120,11 +112,6 @@ final as (
             scenario.season = official.season
             and scenario.class_code = official.class_code
             and scenario.team_name = official.team_name
-    left join scenario_champions as official_champions
-        on
-            scenario.season = official_champions.season
-            and scenario.class_code = official_champions.class_code
-            and official_champions.is_official_scenario
 )
 
 select * from final
