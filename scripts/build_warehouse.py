@@ -167,7 +167,7 @@ def published_file_held(published: Path) -> Iterator[None]:
         if wal.exists():
             raise BuildStopped(
                 f"{shown(wal)} is a stale write-ahead log left by a client that wrote to the published file and "
-                f"did not close it; nothing was built and {unchanged(published)}. Delete that .wal (the new build "
+                f"did not close it; nothing was published and {unchanged(published)}. Delete that .wal (the new build "
                 "replaces the file it belongs to), or open the file read-write once to keep its changes, "
                 "then build again."
             )

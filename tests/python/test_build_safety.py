@@ -235,7 +235,7 @@ def test_a_side_file_that_fails_verification_is_never_published(
 
 def stale_wal_message(published: Path) -> str:
     return (f"{published}.wal is a stale write-ahead log left by a client that wrote to the published file and "
-            f"did not close it; nothing was built and {published} is unchanged. Delete that .wal (the new build "
+            f"did not close it; nothing was published and {published} is unchanged. Delete that .wal (the new build "
             "replaces the file it belongs to), or open the file read-write once to keep its changes, "
             "then build again.")
 
