@@ -1,39 +1,97 @@
-"""Build the warehouse and publish it only when the whole build is green (write-audit-publish).
+"""Build the warehouse and publish it only when the whole build is green and verified (write-audit-publish).
 
-`dbt build` writes and tests a side file next to the published one; only a green build replaces
-`warehouse/alms.duckdb`, with an atomic rename after a checkpoint leaves nothing in a WAL. A failed build
-leaves the published file byte-for-byte unchanged, and a BI tool holding it open keeps reading the old
-state until it reconnects.
+One build at a time: an OS file lock beside the warehouse (`.alms.duckdb.lock`) is taken before anything is
+written; a second build waits for it (`--wait-seconds N`, default 600) or, with `--no-wait`, refuses at once.
+`dbt build` writes and tests a side file unique to this build; the side file is checkpointed (no WAL left),
+verified read-only (every mart of this build's manifest exists and has rows; storage version readable by
+DuckDB 1.x) and only then renamed over the published file, atomically, while a shared lock on the published
+file keeps any DuckDB writer out (a writer's WAL never meets the new file). Any failure prints one line,
+removes the side file and leaves the published file byte-for-byte unchanged.
 
-Usage: python scripts/build_warehouse.py [extra dbt build arguments...]
+The published file is ALMS_DUCKDB_PATH (default warehouse/alms.duckdb; a relative path is relative to the
+project); dbt is pointed at the side file through the same variable.
+
+Usage: python scripts/build_warehouse.py [--no-wait | --wait-seconds N] [extra dbt build arguments...]
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
+import json
 import os
+import re
+import secrets
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 import duckdb
+from filelock import FileLock, Timeout
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 
-from check_seeds import check_seed_folder  # noqa: E402
+from check_seeds import capped, check_seed_folder  # noqa: E402
 
+DEFAULT_WAREHOUSE = "warehouse/alms.duckdb"
+DEFAULT_WAIT_SECONDS = 600.0
+# The storage version in the header of a file written with storage_compatibility_version v1.0.0 (profiles.yml):
+# the only one every DuckDB 1.x client (1.0 and 1.1 included) can open.
+DUCKDB_1X_STORAGE_VERSION = 64
+DISK_FULL = re.compile(r"No space left on device|File too large|Disk quota exceeded")
+DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+NOT_WRITABLE_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+class BuildStopped(Exception):
+    """The build stops here with one line for the user; nothing was published."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+# Paths -------------------------------------------------------------------------------------------------------
 
 def published_path() -> Path:
-    """The published warehouse: ALMS_WAREHOUSE, or warehouse/alms.duckdb in the project."""
-    return Path(os.environ.get("ALMS_WAREHOUSE", PROJECT_DIR / "warehouse" / "alms.duckdb")).resolve()
+    """ALMS_DUCKDB_PATH, or warehouse/alms.duckdb; a relative path is taken from the project folder."""
+    path = Path(os.environ.get("ALMS_DUCKDB_PATH") or DEFAULT_WAREHOUSE).expanduser()
+    return (path if path.is_absolute() else PROJECT_DIR / path).resolve()
 
 
-def side_path(published: Path) -> Path:
-    return published.with_name(f".{published.stem}.building{published.suffix}")
+def shown(path: Path) -> str:
+    """A path as the user reads it: relative to the project when inside it."""
+    try:
+        return path.relative_to(PROJECT_DIR).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def lock_path(published: Path) -> Path:
+    return published.with_name(f".{published.name}.lock")
+
+
+def new_side_path(published: Path) -> Path:
+    """A side file no other build shares: pid and a random token in the name, in the published file's folder
+    (so the final rename stays on one filesystem and is atomic)."""
+    token = f"{os.getpid()}-{secrets.token_hex(4)}"
+    return published.with_name(f".{published.stem}.building-{token}{published.suffix}")
 
 
 def wal_of(database: Path) -> Path:
     return database.with_name(database.name + ".wal")
+
+
+def unchanged(published: Path) -> str:
+    if published.exists():
+        return f"{shown(published)} is unchanged"
+    return f"nothing was published at {shown(published)}"
 
 
 def remove_quietly(*paths: Path) -> None:
@@ -41,51 +99,286 @@ def remove_quietly(*paths: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def run_dbt_build(database: Path, extra_args: list[str]) -> int:
-    dbt = Path(sys.executable).with_name("dbt")
-    env = dict(os.environ, ALMS_DUCKDB_PATH=str(database), DBT_PROFILES_DIR=str(PROJECT_DIR))
-    command = [str(dbt), "build", "--project-dir", str(PROJECT_DIR), *extra_args]
-    return subprocess.run(command, cwd=PROJECT_DIR, env=env, check=False).returncode
+# One build at a time -------------------------------------------------------------------------------------------
+
+@contextmanager
+def build_lock(published: Path, wait_seconds: float) -> Iterator[None]:
+    """Hold the OS lock beside the published file: wait up to `wait_seconds` for another build, or refuse."""
+    lock = FileLock(lock_path(published))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        if wait_seconds <= 0:
+            raise BuildStopped(
+                f"Another build is publishing {shown(published)} (it holds {lock_path(published).name}); "
+                "not building. Run again when it ends, or pass --wait-seconds N to wait for it.", 3
+            ) from None
+        print(f"Another build is publishing {shown(published)}; waiting up to {wait_seconds:g} s for it "
+              "(--wait-seconds N to change, --no-wait to refuse at once)...", flush=True)
+        try:
+            lock.acquire(timeout=wait_seconds)
+        except Timeout:
+            raise BuildStopped(
+                f"Gave up after {wait_seconds:g} s: another build still holds {lock_path(published).name}; "
+                f"nothing was built and {unchanged(published)}.", 3
+            ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
-def checkpoint(database: Path) -> None:
-    """Fold any WAL into the file, so the renamed file is complete on its own."""
-    connection = duckdb.connect(str(database))
+def check_folder_writable(published: Path) -> None:
+    """Create and remove a probe file where the side file will go (permission bits do not stop root; a
+    read-only mount does, and this finds both)."""
+    probe = published.with_name(f".{published.stem}.probe-{os.getpid()}-{secrets.token_hex(4)}")
+    probe.touch(exist_ok=False)
+    probe.unlink()
+
+
+def note_leftover_side_files(published: Path) -> None:
+    leftovers = sorted(published.parent.glob(f".{published.stem}.building-*"))
+    if leftovers:
+        names = ", ".join(path.name for path in leftovers)
+        print(f"Note: side file(s) left by interrupted builds, not removed by this one: {names}", flush=True)
+
+
+# Keeping DuckDB writers off the published file ----------------------------------------------------------------
+
+@contextmanager
+def published_file_held(published: Path) -> Iterator[None]:
+    """Check that no DuckDB writer holds the published file and no stale WAL lies beside it, and keep writers
+    out while the caller works: a shared lock on the file (the kind a read-only DuckDB client takes) makes a
+    read-write open fail, so no writer can start a WAL for the old file while the new one is renamed in."""
+    descriptor = None
+    try:
+        if published.exists():
+            descriptor = os.open(published, os.O_RDONLY)
+            try:
+                fcntl.lockf(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except OSError as error:
+                if error.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                raise BuildStopped(
+                    f"{shown(published)} is open read-write by another program (a DuckDB client or BI tool holds "
+                    f"its write lock); close it or open it read-only, then build again; {unchanged(published)}."
+                ) from None
+        wal = wal_of(published)
+        if wal.exists():
+            raise BuildStopped(
+                f"{shown(wal)} is a stale write-ahead log left by a client that wrote to the published file and "
+                f"did not close it; nothing was published and {unchanged(published)}. Delete that .wal (the new build "
+                "replaces the file it belongs to), or open the file read-write once to keep its changes, "
+                "then build again."
+            )
+        yield
+    finally:
+        if descriptor is not None:
+            os.close(descriptor)
+
+
+# Build, audit, publish -----------------------------------------------------------------------------------------
+
+def dbt_executable() -> Path:
+    return Path(sys.executable).with_name("dbt")
+
+
+def run_dbt_build(side: Path, dbt_args: list[str]) -> tuple[int, str | None]:
+    """Run `dbt build` into the side file, echoing its output; (exit code, disk-full reason seen or None)."""
+    env = dict(os.environ, ALMS_DUCKDB_PATH=str(side), DBT_PROFILES_DIR=str(PROJECT_DIR))
+    command = [str(dbt_executable()), "build", "--project-dir", str(PROJECT_DIR), *dbt_args]
+    process = subprocess.Popen(
+        command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, errors="replace",
+    )
+    disk_full = None
+    assert process.stdout is not None
+    for line in process.stdout:
+        sys.stdout.write(line)
+        if disk_full is None and (match := DISK_FULL.search(line)):
+            disk_full = match.group(0)
+    sys.stdout.flush()
+    return process.wait(), disk_full
+
+
+def checkpoint(side: Path) -> None:
+    """Fold any WAL into the side file, so the renamed file is complete on its own."""
+    if not side.exists():  # never let duckdb.connect create a new, empty file under the name
+        raise BuildStopped(f"The side file {side.name} vanished during the build; nothing was published.")
+    connection = duckdb.connect(str(side))
     try:
         connection.execute("checkpoint")
     finally:
         connection.close()
-    if wal_of(database).exists():
-        raise RuntimeError(f"{wal_of(database)} is still present after a checkpoint")
 
 
-def build_and_publish(extra_args: list[str]) -> int:
+def storage_version(database: Path) -> int | None:
+    """The storage version in a DuckDB file's main header (magic 'DUCK' at byte 8), or None if not DuckDB."""
+    with database.open("rb") as handle:
+        header = handle.read(20)
+    if header[8:12] != b"DUCK":
+        return None
+    return int.from_bytes(header[12:20], "little")
+
+
+def declared_marts(manifest: Path, since: float) -> list[tuple[str, str]]:
+    """(schema, table) of every model under models/marts in the manifest this build wrote."""
+    if not manifest.exists() or manifest.stat().st_mtime < since:
+        raise BuildStopped(f"{shown(manifest)} was not written by this build; nothing was published.")
+    nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"].values()
+    return sorted(
+        (node["schema"], node.get("alias") or node["name"])
+        for node in nodes
+        if node["resource_type"] == "model"
+        and Path(node["original_file_path"]).parts[:2] == ("models", "marts")
+        and node["config"].get("materialized") != "ephemeral"
+    )
+
+
+def verification_problems(side: Path, marts: list[tuple[str, str]]) -> list[str]:
+    """What makes the side file unfit to publish (empty when it is fit)."""
+    problems = []
+    version = storage_version(side)
+    if version != DUCKDB_1X_STORAGE_VERSION:
+        problems.append(f"storage version {version} is not {DUCKDB_1X_STORAGE_VERSION}, the one DuckDB 1.x reads "
+                        "(profiles.yml: storage_compatibility_version v1.0.0)")
+    if wal_of(side).exists():
+        problems.append("a WAL is still beside it after the checkpoint")
+    if not marts:
+        problems.append("the manifest declares no model under models/marts")
+    connection = duckdb.connect(str(side), read_only=True)
+    try:
+        tables = set(connection.execute("select table_schema, table_name from information_schema.tables").fetchall())
+        for schema, table in marts:
+            if (schema, table) not in tables:
+                problems.append(f"{schema}.{table} is missing")
+            elif connection.execute(f'select count(*) from "{schema}"."{table}"').fetchone() == (0,):
+                problems.append(f"{schema}.{table} has no rows")
+    finally:
+        connection.close()
+    return problems
+
+
+def verify(side: Path, since: float) -> None:
+    marts = declared_marts(PROJECT_DIR / "target" / "manifest.json", since)
+    problems = verification_problems(side, marts)
+    if problems:
+        raise BuildStopped(f"The built file failed verification: {'; '.join(capped(problems, 5))}; "
+                           "nothing was published.")
+
+
+def fsync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def publish(side: Path, published: Path) -> None:
+    """Rename the verified side file over the published one, atomically, with DuckDB writers kept out."""
+    with published_file_held(published):
+        os.replace(side, published)
+        fsync_folder(published.parent)
+
+
+def build_side_file(side: Path, dbt_args: list[str], published: Path) -> None:
+    started = time.time() - 1
+    returncode, disk_full = run_dbt_build(side, dbt_args)
+    if disk_full:
+        raise OSError(errno.ENOSPC, disk_full)
+    if returncode != 0:
+        raise BuildStopped(f"dbt build failed (see above); {unchanged(published)}.")
+    checkpoint(side)
+    verify(side, since=started)
+
+
+def build_and_publish(dbt_args: list[str], wait_seconds: float) -> int:
     published = published_path()
-    side = side_path(published)
-    published.parent.mkdir(parents=True, exist_ok=True)
-
     problems = check_seed_folder(PROJECT_DIR / "seeds")
     if problems:
-        print("The seed CSVs have problems; nothing was built and the published warehouse is unchanged:")
-        for problem in problems:
+        print(f"The seed CSVs have problems; nothing was built and {unchanged(published)}:")
+        for problem in capped(problems):
             print(f"  - {problem}")
         return 2
-
-    remove_quietly(side, wal_of(side))
-    if run_dbt_build(side, extra_args) != 0:
-        remove_quietly(side, wal_of(side))
-        print(f"dbt build failed (see above); {published} is unchanged.")
+    side = None
+    try:
+        published.parent.mkdir(parents=True, exist_ok=True)
+        with build_lock(published, wait_seconds):
+            check_folder_writable(published)
+            with published_file_held(published):
+                pass  # fail fast, before a ten-second build, on a writer or a stale WAL
+            note_leftover_side_files(published)
+            side = new_side_path(published)
+            build_side_file(side, dbt_args, published)
+            publish(side, published)
+    except BuildStopped as stop:
+        print(stop, flush=True)
+        return stop.exit_code
+    except (OSError, duckdb.Error) as error:
+        print(environment_message(error, published), flush=True)
         return 1
-    if wal_of(published).exists():
-        remove_quietly(side, wal_of(side))
-        print(f"{wal_of(published)} exists: the published warehouse is open for writing or was not closed "
-              "cleanly. Close the writer and build again; the published file is unchanged.")
-        return 1
-    checkpoint(side)
-    os.replace(side, published)
-    print(f"Published {published}")
+    finally:
+        if side is not None:
+            remove_quietly(side, wal_of(side))
+    print(f"Published {shown(published)}")
     return 0
 
 
+def environment_message(error: OSError | duckdb.Error, published: Path) -> str:
+    """One line for a failure of the machine rather than of the data."""
+    code = error.errno if isinstance(error, OSError) else None
+    text = (error.strerror if isinstance(error, OSError) and error.strerror else str(error)).splitlines()[0]
+    folder = shown(published.parent)
+    match = DISK_FULL.search(text)
+    if code in DISK_FULL_ERRNOS or match:
+        reason = match.group(0) if match else text
+        return (f"Disk full while building ({reason}); free some space and build again; "
+                f"{unchanged(published)}.")
+    if code in NOT_WRITABLE_ERRNOS:
+        return (f"Cannot write in {folder}/ ({text}): the build writes its lock and side file there; "
+                f"nothing was built and {unchanged(published)}.")
+    return f"Build stopped: {text}; nothing was published and {unchanged(published)}."
+
+
+# Entry point ---------------------------------------------------------------------------------------------------
+
+def split_arguments(argv: list[str]) -> tuple[float, list[str]]:
+    """This script's own options (--no-wait, --wait-seconds N); everything else goes to dbt build unchanged."""
+    wait_seconds, rest = DEFAULT_WAIT_SECONDS, []
+    arguments = iter(argv)
+    for argument in arguments:
+        if argument == "--no-wait":
+            wait_seconds = 0.0
+        elif argument == "--wait-seconds":
+            wait_seconds = float(next(arguments, "0"))
+        elif argument.startswith("--wait-seconds="):
+            wait_seconds = float(argument.partition("=")[2])
+        else:
+            rest.append(argument)
+    return wait_seconds, rest
+
+
+def stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # unwinds through the cleanup: the side file is removed, the lock released
+
+
+def main(argv: list[str]) -> int:
+    if {"-h", "--help"} & set(argv):
+        print(__doc__)
+        return 0
+    try:
+        wait_seconds, dbt_args = split_arguments(argv)
+    except ValueError:
+        print("--wait-seconds takes a number of seconds, e.g. --wait-seconds 60")
+        return 2
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
+    try:
+        return build_and_publish(dbt_args, wait_seconds)
+    except KeyboardInterrupt:
+        print("Interrupted; nothing was published.")
+        return 130
+
+
 if __name__ == "__main__":
-    sys.exit(build_and_publish(sys.argv[1:]))
+    sys.exit(main(sys.argv[1:]))

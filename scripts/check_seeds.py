@@ -1,9 +1,12 @@
 """Check the seed CSVs before dbt reads them, and say exactly what is wrong.
 
 dbt's seed loader turns a Latin-1 byte, a CRLF line or an empty file into a traceback, and it
-silently accepts a header-only file or `two` in an integer column of a seed without types. This
-check reads each seed's declared `column_types` from its folder's YAML and reports one message per
-problem: file, line, column and what was expected.
+silently accepts a header-only file, a repeated header name or `two` in an integer column of a seed
+without types. This check reads each seed's declared `column_types` from its folder's YAML and reports
+one message per problem: file, line, column and what was expected. Text keys (teams, aliases, drivers,
+car keys, codes) must be NFC-normalised and free of control characters and invisible spaces, so that
+two spellings that look the same are one value on every target (Spark has no NFC function; the DuckDB
+staging models normalise again). The report is capped: the first MAX_SHOWN problems, then a count.
 
 Usage: python scripts/check_seeds.py [seeds folder]   (exit 1 when a problem is found)
 """
@@ -14,6 +17,7 @@ import csv
 import io
 import re
 import sys
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -21,6 +25,37 @@ from pathlib import Path
 import yaml
 
 INTEGER = re.compile(r"^-?\d+$")
+MAX_SHOWN = 20
+# The text columns that identify or join something; free text (sources, notes, names of races) is not checked.
+TEXT_KEYS = frozenset({
+    "car_key", "car_number", "class_code", "team_entered", "team_alias", "team_name", "driver_name",
+    "race_type", "scale_code", "scenario_code", "exception_code", "status", "bonus_kind",
+})
+
+
+def character_name(character: str) -> str:
+    return f"U+{ord(character):04X} {unicodedata.name(character, 'control character')}"
+
+
+def text_problem(value: str, is_key: bool) -> str | None:
+    """Why a text value is unsafe as data: a control character anywhere; in a key, an invisible space or
+    a spelling that is not NFC (decomposed accents look identical but compare different)."""
+    for index, character in enumerate(value, 1):
+        category = unicodedata.category(character)
+        if category == "Cc":
+            return f"{character_name(character)} at character {index}; remove it"
+        if is_key and (category == "Cf" or (category == "Zs" and character != " ")):
+            return f"invisible {character_name(character)} at character {index}; type a plain space or remove it"
+    if is_key and not unicodedata.is_normalized("NFC", value):
+        return "a spelling not in Unicode NFC form (decomposed accents, e.g. pasted from macOS); save it NFC-normalised"
+    return None
+
+
+def capped(problems: list[str], limit: int = MAX_SHOWN) -> list[str]:
+    """The first `limit` problems, then one line counting the rest."""
+    if len(problems) <= limit:
+        return problems
+    return [*problems[:limit], f"... and {len(problems) - limit} more problem(s)"]
 
 
 def seed_declarations(seed_folder: Path) -> dict[Path, tuple[dict[str, str], bool]]:
@@ -85,6 +120,9 @@ def check_file(path: Path, column_types: dict[str, str], allow_empty: bool = Fal
 
     rows = list(csv.reader(io.StringIO(text)))
     header = rows[0]
+    repeated = sorted({column for column in header if header.count(column) > 1})
+    if repeated:
+        problems.append(f"{name}:1: header repeats column(s) {', '.join(repeated)}")
     expected = list(column_types)
     missing = [column for column in expected if column not in header]
     unexpected = [column for column in header if column not in expected]
@@ -94,7 +132,7 @@ def check_file(path: Path, column_types: dict[str, str], allow_empty: bool = Fal
         problems.append(f"{name}:1: header has unexpected column(s) {', '.join(unexpected)}")
     if len(rows) == 1 and not allow_empty:
         problems.append(f"{name}: has a header but no rows")
-    if missing or unexpected:
+    if missing or unexpected or repeated:
         return problems
     for number, row in enumerate(rows[1:], 2):
         if len(row) != len(header):
@@ -104,6 +142,8 @@ def check_file(path: Path, column_types: dict[str, str], allow_empty: bool = Fal
             reason = value_problem(value, column_types[column])
             if reason:
                 problems.append(f"{name}:{number}: column {column}: {reason}, got {value!r}")
+            elif reason := text_problem(value, column in TEXT_KEYS):
+                problems.append(f"{name}:{number}: column {column}: {value!r} has {reason}")
     return problems
 
 
@@ -124,7 +164,7 @@ def check_seed_folder(seed_folder: Path) -> list[str]:
 def main(argv: list[str]) -> int:
     folder = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent.parent / "seeds"
     problems = check_seed_folder(folder)
-    for problem in problems:
+    for problem in capped(problems):
         print(problem)
     if not problems:
         print(f"Seed CSVs OK ({len(seed_declarations(folder))} files)")

@@ -17,7 +17,7 @@ class_winner_gaps as (
 ),
 
 team_aliases as (
-    select * from {{ seed_or_parquet('team_aliases') }}
+    select * from {{ ref('stg_team_aliases') }}
 ),
 
 finishes_joined as (

@@ -8,8 +8,8 @@ renamed as (
     select
         season,
         round_number,
-        car_key,
-        trim(driver_name) as driver_name,
+        {{ normalized_text('car_key') }} as car_key,
+        {{ normalized_text('driver_name') }} as driver_name,
         source as driver_source
     from source_car_drivers
 )

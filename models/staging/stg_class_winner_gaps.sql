@@ -8,7 +8,7 @@ renamed as (
     select
         season,
         round_number,
-        upper(trim(class_code)) as class_code,
+        upper({{ normalized_text('class_code') }}) as class_code,
         laps_behind_overall_winner
     from source_class_winner_gaps
 )

@@ -8,9 +8,9 @@ renamed as (
     select
         season,
         round_number,
-        upper(trim(class_code)) as class_code,
-        trim(driver_name) as driver_name,
-        trim(bonus_kind) as bonus_kind,
+        upper({{ normalized_text('class_code') }}) as class_code,
+        {{ normalized_text('driver_name') }} as driver_name,
+        {{ normalized_text('bonus_kind') }} as bonus_kind,
         points as bonus_points
     from source_driver_bonus_points
 )

@@ -11,7 +11,7 @@ renamed as (
         trim(race_name) as race_name,
         trim(circuit) as circuit,
         race_date,
-        lower(trim(race_type)) as race_type,
+        lower({{ normalized_text('race_type') }}) as race_type,
         overall_winner_laps
     from source_schedule
 )

@@ -36,15 +36,64 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
-def run_build(project: Path, warehouse: Path, *extra: str) -> BuildResult:
-    """Run the project's build command (write-audit-publish) against `warehouse`."""
-    env = dict(os.environ, ALMS_WAREHOUSE=str(warehouse), DBT_PROFILES_DIR=str(project))
-    env.pop("ALMS_DUCKDB_PATH", None)
-    completed = subprocess.run(
-        [str(BIN_DIR / "python"), str(project / "scripts" / "build_warehouse.py"), *extra],
-        cwd=project, env=env, capture_output=True, text=True, check=False,
-    )
+def build_command(project: Path, warehouse: Path, *extra: str, python: Path | None = None,
+                  env: dict[str, str] | None = None) -> tuple[list[str], dict[str, str]]:
+    """The project's build command (write-audit-publish) publishing to `warehouse`, and its environment."""
+    environment = dict(os.environ, ALMS_DUCKDB_PATH=str(warehouse), DBT_PROFILES_DIR=str(project), **(env or {}))
+    command = [str(python or BIN_DIR / "python"), str(project / "scripts" / "build_warehouse.py"), *extra]
+    return command, environment
+
+
+def run_build(project: Path, warehouse: Path, *extra: str, python: Path | None = None,
+              env: dict[str, str] | None = None) -> BuildResult:
+    """Run the project's build command against `warehouse` (ALMS_DUCKDB_PATH) and wait for it."""
+    command, environment = build_command(project, warehouse, *extra, python=python, env=env)
+    completed = subprocess.run(command, cwd=project, env=environment, capture_output=True, text=True, check=False)
     return BuildResult(completed.returncode, completed.stdout + completed.stderr)
+
+
+STANDIN_DBT = """#!{python}
+\"\"\"Stand-in for `dbt build`, for tests of locking and publishing: writes what publishing relies on (the side
+file named by ALMS_DUCKDB_PATH, and target/manifest.json) from a warehouse and a manifest the real dbt built.
+STANDIN_MODE: good (default), fail, no-file (writes no side file), kill-build (half a side file, then SIGKILL
+to the build that runs it). STANDIN_SECONDS: how long it "builds". STANDIN_THEN: Python run after the copy.\"\"\"
+import os, shutil, signal, sys, time
+from pathlib import Path
+
+side = Path(os.environ["ALMS_DUCKDB_PATH"])
+project = Path(sys.argv[sys.argv.index("--project-dir") + 1])
+mode = os.environ.get("STANDIN_MODE", "good")
+print(f"stand-in dbt build into {{side}}", flush=True)
+time.sleep(float(os.environ.get("STANDIN_SECONDS", "0")))
+(project / "target").mkdir(exist_ok=True)
+shutil.copy(os.environ["STANDIN_MANIFEST"], project / "target" / "manifest.json")
+if mode == "fail":
+    sys.exit(1)
+if mode == "kill-build":
+    side.write_bytes(Path(os.environ["STANDIN_WAREHOUSE"]).read_bytes()[:1_000_000])
+    os.kill(os.getppid(), signal.SIGKILL)
+    sys.exit(0)
+if mode != "no-file":
+    shutil.copy(os.environ["STANDIN_WAREHOUSE"], side)
+exec(os.environ.get("STANDIN_THEN", ""))
+"""
+
+
+def standin_venv(project: Path) -> Path:
+    """A `.venv` in `project` whose python is the real one (same packages) and whose `dbt` is the stand-in above,
+    with make's stamps in place; returns its python."""
+    venv = project / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    shutil.copy(BIN_DIR.parent / "pyvenv.cfg", venv / "pyvenv.cfg")
+    (venv / "lib").symlink_to((BIN_DIR.parent / "lib").resolve())
+    (venv / "bin" / "python").symlink_to((BIN_DIR / "python").resolve())
+    dbt = venv / "bin" / "dbt"
+    dbt.write_text(STANDIN_DBT.format(python=venv / "bin" / "python"))
+    dbt.chmod(0o755)
+    for stamp in (venv / ".installed", project / ".venv-duckdb1" / ".installed"):
+        stamp.parent.mkdir(exist_ok=True)
+        stamp.touch()
+    return venv / "bin" / "python"
 
 
 def file_digest(path: Path) -> str:
@@ -85,6 +134,16 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]
     result = run_build(project, warehouse)
     assert result.returncode == 0, result.output[-4000:]
     return project, warehouse
+
+
+@pytest.fixture(scope="session")
+def standin_sources(built_project: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """What the stand-in dbt copies: a snapshot of the session's warehouse and of its manifest."""
+    project, warehouse = built_project
+    folder = tmp_path_factory.mktemp("standin")
+    shutil.copy(warehouse, folder / "alms.duckdb")
+    shutil.copy(project / "target" / "manifest.json", folder / "manifest.json")
+    return {"STANDIN_WAREHOUSE": str(folder / "alms.duckdb"), "STANDIN_MANIFEST": str(folder / "manifest.json")}
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -54,6 +55,8 @@ def rewrite_bytes(seed: str, change: Callable[[bytes], bytes]) -> Callable[[Path
     return apply
 
 
+LUHR = "Lucas Lühr"
+LUHR_NFD = unicodedata.normalize("NFD", LUHR)
 SONOMA_51 = {"round_number": "2", "car_key": "lmp900-panoz-motor-sports-51"}
 
 # (case id, how to break the project, text the build output must contain)
@@ -118,6 +121,22 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
     ("seed without column_types",
      lambda project: shutil.copy(project / "seeds/raw/schedule.csv", project / "seeds/raw/rounds.csv"),
      "rounds.csv: no column_types declared"),
+    ("decomposed (NFD) driver name",
+     rewrite_bytes("raw/car_drivers.csv", lambda data: data.replace(LUHR.encode(), LUHR_NFD.encode(), 1)),
+     f"car_drivers.csv:6: column driver_name: '{LUHR_NFD}' has a spelling not in Unicode NFC form"),
+    ("duplicate header column",
+     edit_rows("reference/classes.csv", lambda rows: [[*row, row[0]] for row in rows]),
+     "classes.csv:1: header repeats column(s) class_code"),
+    ("no-break space in a team",
+     set_cell("raw/entries.csv", {"car_key": "gt-alex-job-racing-23", "round_number": "1"}, "team_entered",
+              "Alex\xa0Job Racing"),
+     "entries.csv:4: column team_entered: 'Alex\\xa0Job Racing' has invisible U+00A0 NO-BREAK SPACE at character 5"),
+    ("zero-width space in a car key",
+     set_cell("raw/finishes.csv", SONOMA_51, "car_key", "lmp900-panoz-motor-sports-51\u200b"),
+     "column car_key: 'lmp900-panoz-motor-sports-51\\u200b' has invisible U+200B ZERO WIDTH SPACE at character 29"),
+    ("control character",
+     set_cell("raw/schedule.csv", {"round_number": "2"}, "race_name", "Grand Prix\x07 of Sonoma"),
+     "schedule.csv:3: column race_name: 'Grand Prix\\x07 of Sonoma' has U+0007 control character at character 11"),
     ("points scale not decreasing",
      set_cell("reference/points_scales.csv", {"scale_code": "alms_2002_standard", "class_position": "3"},
               "points", "22"),
@@ -147,3 +166,22 @@ def test_bad_input_is_rejected_and_published_file_unchanged(
     assert expected in result.output, f"{case}: {expected!r} not in\n{result.output[-3000:]}"
     assert file_digest(published) == before
     assert not list(published.parent.glob(".*building*")), "a side file was left behind"
+
+
+def test_the_pre_check_report_is_capped(published: Path, tmp_path: Path) -> None:
+    """5,000 bad rows print 20 problems and a count (the issue's 85,949 printed 7.5 MB)."""
+    project = copy_project(tmp_path / "project")
+    finishes = project / "seeds" / "raw" / "finishes.csv"
+    rows = read_rows(finishes)
+    bad = [*rows[1][:6], "eighty", *rows[1][7:]]
+    write_rows(finishes, [*rows, *[bad] * 5_000])
+    before = file_digest(published)
+
+    result = run_build(project, published)
+
+    assert result.returncode == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 22 and len(result.output) < 5_000, result.output[:3000]
+    assert lines[1].endswith("column laps: expected a whole number, got 'eighty'")
+    assert lines[-1] == "  - ... and 4980 more problem(s)"
+    assert file_digest(published) == before

@@ -1,0 +1,401 @@
+"""One build at a time, verify before publish, clear lines for a hostile machine (issue 12).
+
+Most cases run the real scripts/build_warehouse.py (and `make build`) with a stand-in `dbt` that copies a
+warehouse the real dbt built once (conftest.standin_venv): the lock, the checks and the rename are what is
+under test, and the stand-in makes each case take about a second. The races run the real dbt.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import (
+    PROJECT_DIR,
+    BuildResult,
+    build_command,
+    copy_project,
+    file_digest,
+    mart_names,
+    run_build,
+    standin_venv,
+)
+from filelock import FileLock
+
+DUCKDB1_PYTHON = PROJECT_DIR / ".venv-duckdb1" / "bin" / "python"
+COUNT_EVERY_MART = """
+import json, sys, duckdb
+connection = duckdb.connect(sys.argv[1], read_only=True)
+marts = [row[0] for row in connection.execute(
+    "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()]
+print(json.dumps({mart: connection.execute(f"select count(*) from marts.{mart}").fetchone()[0] for mart in marts}))
+"""
+# A client that writes to the file and is killed before it closes it: its WAL stays beside the file.
+KILLED_WRITER = """
+import os, signal, sys, duckdb
+connection = duckdb.connect(sys.argv[1])
+connection.execute("create table main.stray as select 42 as answer")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+NOT_BUILDING = "(it holds .alms.duckdb.lock); not building. Run again when it ends, or pass --wait-seconds N"
+
+
+def counts_read_by_duckdb_1x(warehouse: Path) -> dict[str, int]:
+    """Every mart's row count, read by a DuckDB 1.x client (so the file is readable by 1.x)."""
+    completed = subprocess.run([str(DUCKDB1_PYTHON), "-c", COUNT_EVERY_MART, str(warehouse)],
+                               capture_output=True, text=True, check=True)
+    return json.loads(completed.stdout)
+
+
+def side_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob(".*building*"))
+
+
+def last_line(result: BuildResult) -> str:
+    return result.output.strip().splitlines()[-1]
+
+
+@dataclass
+class Standin:
+    project: Path
+    python: Path
+    published: Path
+    env: dict[str, str]
+
+    def build(self, *args: str, **env: str) -> BuildResult:
+        return run_build(self.project, self.published, *args, python=self.python, env={**self.env, **env})
+
+    def start(self, *args: str, **env: str) -> subprocess.Popen[str]:
+        command, environment = build_command(self.project, self.published, *args, python=self.python,
+                                             env={**self.env, **env})
+        return subprocess.Popen(command, cwd=self.project, env=environment, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+
+
+@pytest.fixture()
+def standin(tmp_path: Path, standin_sources: dict[str, str]) -> Standin:
+    """A project copy with the stand-in dbt, and a published warehouse that differs from what a build makes
+    (it holds main.published_marker), so an unchanged file and a newly published one are told apart."""
+    project = copy_project(tmp_path / "project")
+    for name in ("Makefile", "requirements.txt", "requirements-duckdb1.txt", "requirements-spark.txt"):
+        shutil.copy(PROJECT_DIR / name, project / name)
+    python = standin_venv(project)
+    published = tmp_path / "published" / "alms.duckdb"
+    published.parent.mkdir()
+    shutil.copy(standin_sources["STANDIN_WAREHOUSE"], published)
+    connection = duckdb.connect(str(published))
+    connection.execute("create table main.published_marker as select 1 as marker")
+    connection.close()
+    return Standin(project, python, published, dict(standin_sources))
+
+
+def has_marker(warehouse: Path) -> bool:
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return bool(connection.execute(
+            "select count(*) from information_schema.tables where table_name = 'published_marker'").fetchone()[0])
+    finally:
+        connection.close()
+
+
+# One build at a time --------------------------------------------------------------------------------------------
+
+def test_a_second_build_refuses_at_once_with_no_wait(standin: Standin) -> None:
+    before = file_digest(standin.published)
+    with FileLock(standin.published.with_name(".alms.duckdb.lock")):
+        result = standin.build("--no-wait")
+    assert result.returncode == 3
+    assert result.output.strip() == (
+        f"Another build is publishing {standin.published} {NOT_BUILDING} to wait for it."
+    )
+    assert file_digest(standin.published) == before
+
+
+def test_a_waiting_build_says_so_and_gives_up_after_its_timeout(standin: Standin) -> None:
+    before = file_digest(standin.published)
+    with FileLock(standin.published.with_name(".alms.duckdb.lock")):
+        result = standin.build("--wait-seconds", "1")
+    assert result.returncode == 3
+    assert result.output.strip().splitlines() == [
+        f"Another build is publishing {standin.published}; waiting up to 1 s for it "
+        "(--wait-seconds N to change, --no-wait to refuse at once)...",
+        "Gave up after 1 s: another build still holds .alms.duckdb.lock; nothing was built and "
+        f"{standin.published} is unchanged.",
+    ]
+    assert file_digest(standin.published) == before
+
+
+def test_a_waiting_build_publishes_once_the_lock_is_released(standin: Standin) -> None:
+    lock = FileLock(standin.published.with_name(".alms.duckdb.lock"))
+    lock.acquire()
+    try:
+        process = standin.start()
+        assert process.stdout is not None
+        assert "waiting up to 600 s" in process.stdout.readline()
+    finally:
+        lock.release()
+    output = process.communicate(timeout=60)[0]
+    assert process.returncode == 0, output
+    assert output.strip().endswith(f"Published {standin.published}")
+    assert not has_marker(standin.published)
+
+
+# Killed at any point: the published file is whole, the next build succeeds -------------------------------------
+
+@pytest.mark.parametrize("step", ["dbt", "checkpoint", "verify", "publish", "fsync_folder"])
+def test_a_build_killed_at_any_step_never_damages_the_published_file(standin: Standin, step: str) -> None:
+    before = file_digest(standin.published)
+    if step == "dbt":  # the stand-in writes half a side file, then SIGKILLs the build
+        result = standin.build(STANDIN_MODE="kill-build")
+    else:
+        command, environment = build_command(standin.project, standin.published, python=standin.python,
+                                             env=standin.env)
+        driver = [command[0], str(Path(__file__).with_name("build_driver.py")), str(standin.project), step]
+        completed = subprocess.run(driver, cwd=standin.project, env=environment, capture_output=True, text=True,
+                                   check=False)
+        result = BuildResult(completed.returncode, completed.stdout + completed.stderr)
+    assert result.returncode == -signal.SIGKILL, result.output
+    if step == "fsync_folder":  # killed just after the rename: the new file is the published one, whole
+        assert not has_marker(standin.published)
+        assert len(mart_names(standin.published)) >= 10
+    else:
+        assert file_digest(standin.published) == before
+    assert not Path(f"{standin.published}.wal").exists()
+
+    again = standin.build()
+    assert again.returncode == 0, again.output
+    assert last_line(again) == f"Published {standin.published}"
+    assert not has_marker(standin.published)
+
+
+# Verify before publish -------------------------------------------------------------------------------------------
+
+def variant_warehouse(source: str, folder: Path, sql: str) -> str:
+    path = folder / "variant.duckdb"
+    shutil.copy(source, path)
+    connection = duckdb.connect(str(path))
+    connection.execute(sql)
+    connection.close()
+    return str(path)
+
+
+@pytest.mark.parametrize(("case", "expected"), [
+    ("dbt fails", "dbt build failed (see above); {published} is unchanged."),
+    ("no side file", "The side file .alms.building-"),
+    ("a mart with no rows", "The built file failed verification: marts.fct_race_winners has no rows; "
+                            "nothing was published."),
+    ("a mart missing", "The built file failed verification: marts.fct_driver_standings is missing; "
+                       "nothing was published."),
+    ("DuckDB 2.x storage", "The built file failed verification: storage version 999 is not 64, the one DuckDB "
+                           "1.x reads (profiles.yml: storage_compatibility_version v1.0.0); nothing was published."),
+])
+def test_a_side_file_that_fails_verification_is_never_published(
+    standin: Standin, tmp_path: Path, case: str, expected: str
+) -> None:
+    env: dict[str, str] = {}
+    source = standin.env["STANDIN_WAREHOUSE"]
+    if case == "dbt fails":
+        env["STANDIN_MODE"] = "fail"
+    elif case == "no side file":
+        env["STANDIN_MODE"] = "no-file"
+    elif case == "a mart with no rows":
+        env["STANDIN_WAREHOUSE"] = variant_warehouse(source, tmp_path, "delete from marts.fct_race_winners")
+    elif case == "a mart missing":
+        env["STANDIN_WAREHOUSE"] = variant_warehouse(source, tmp_path, "drop table marts.fct_driver_standings")
+    else:
+        path = tmp_path / "new-format.duckdb"
+        connection = duckdb.connect(str(path))
+        connection.execute("create schema marts")
+        for mart in mart_names(Path(source)):
+            connection.execute(f"create table marts.{mart} as select 1 as x")
+        connection.close()
+        env["STANDIN_WAREHOUSE"] = str(path)
+    before = file_digest(standin.published)
+
+    result = standin.build(**env)
+
+    assert result.returncode == 1, result.output
+    assert last_line(result).startswith(expected.format(published=standin.published)), result.output
+    assert file_digest(standin.published) == before
+    assert side_files(standin.published.parent) == []
+
+
+# DuckDB writers and their WAL never meet a new file ------------------------------------------------------------
+
+def stale_wal_message(published: Path) -> str:
+    return (f"{published}.wal is a stale write-ahead log left by a client that wrote to the published file and "
+            f"did not close it; nothing was published and {published} is unchanged. Delete that .wal (the new build "
+            "replaces the file it belongs to), or open the file read-write once to keep its changes, "
+            "then build again.")
+
+
+def test_a_stale_wal_beside_the_published_file_is_named_and_nothing_changes(standin: Standin) -> None:
+    subprocess.run([str(standin.python), "-c", KILLED_WRITER, str(standin.published)], check=False)
+    wal = Path(f"{standin.published}.wal")
+    assert wal.exists()
+    before = (file_digest(standin.published), file_digest(wal))
+
+    result = standin.build()
+
+    assert result.returncode == 1
+    assert result.output.strip() == stale_wal_message(standin.published)
+    assert (file_digest(standin.published), file_digest(wal)) == before
+    wal.unlink()  # what the message says to do
+    assert standin.build().returncode == 0
+    assert "stray" not in mart_names(standin.published)
+
+
+def test_a_client_writing_during_the_build_keeps_its_wal_away_from_the_new_file(standin: Standin) -> None:
+    # While dbt runs, a client opens the published file read-write, writes and is killed: its WAL is stale
+    # by the time the build would publish, so the build refuses instead of renaming a new file beside it.
+    then = (f"import subprocess, sys; subprocess.run([sys.executable, '-c', {KILLED_WRITER!r}, "
+            f"{str(standin.published)!r}])")
+    before = file_digest(standin.published)
+
+    result = standin.build(STANDIN_THEN=then)
+
+    assert result.returncode == 1
+    assert last_line(result) == stale_wal_message(standin.published)
+    assert file_digest(standin.published) == before
+    assert side_files(standin.published.parent) == []
+
+
+def test_a_writer_holding_the_published_file_stops_the_build(standin: Standin) -> None:
+    writer = duckdb.connect(str(standin.published))
+    try:
+        result = standin.build()
+    finally:
+        writer.close()
+    assert result.returncode == 1
+    assert result.output.strip() == (
+        f"{standin.published} is open read-write by another program (a DuckDB client or BI tool holds its write "
+        f"lock); close it or open it read-only, then build again; {standin.published} is unchanged."
+    )
+    assert has_marker(standin.published)  # (the writer's own close may rewrite the file: no digest here)
+    assert standin.build().returncode == 0
+
+
+# One variable for the path; the environment ---------------------------------------------------------------------
+
+def test_make_build_publishes_to_alms_duckdb_path(standin: Standin) -> None:
+    env = dict(os.environ, **standin.env, ALMS_DUCKDB_PATH="elsewhere/a.duckdb", ALMS_WAREHOUSE="ignored.duckdb")
+    completed = subprocess.run(["make", "--no-print-directory", "build"], cwd=standin.project, env=env,
+                               capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    published = standin.project / "elsewhere" / "a.duckdb"
+    assert completed.stdout.strip().endswith("Published elsewhere/a.duckdb")
+    # dbt was pointed at a side file beside it, through the same variable
+    assert f"stand-in dbt build into {published.parent}/.a.building-" in completed.stdout
+    assert len(mart_names(published)) >= 10
+    assert not (standin.project / "warehouse" / "alms.duckdb").exists()
+    assert not (standin.project / "ignored.duckdb").exists()
+
+
+def test_make_build_with_a_broken_venv_says_so_in_one_line(standin: Standin) -> None:
+    python = standin.project / ".venv" / "bin" / "python"
+    python.unlink()
+    python.symlink_to("/nonexistent/python3")  # the interpreter the venv was made from is gone
+    before = file_digest(standin.published)
+    env = dict(os.environ, **standin.env, ALMS_DUCKDB_PATH=str(standin.published))
+    completed = subprocess.run(["make", "--no-print-directory", "build"], cwd=standin.project, env=env,
+                               capture_output=True, text=True, check=False)
+    assert completed.returncode != 0
+    output = (completed.stdout + completed.stderr).strip().splitlines()
+    assert len(output) == 1, output
+    assert ".venv is broken" in output[0] and "rm -rf .venv && make build" in output[0]
+    assert file_digest(standin.published) == before
+
+
+@pytest.fixture()
+def world_readable_tmp() -> Iterator[Path]:
+    """A folder another user can read (pytest's tmp folders are private to root)."""
+    folder = Path(tempfile.mkdtemp(prefix="alms-readonly-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_read_only_warehouse_folder_is_one_line_and_nothing_changes(world_readable_tmp: Path) -> None:
+    """As root, permission bits do not stop writes, so the build runs as `nobody` (setpriv); otherwise the
+    folder is made read-only with chmod."""
+    project = copy_project(world_readable_tmp / "project")
+    folder = world_readable_tmp / "warehouse"
+    folder.mkdir()
+    published = folder / "alms.duckdb"
+    published.write_bytes(b"the published file")  # never opened: the build stops before it
+    command, env = build_command(project, published)
+    if os.geteuid() == 0:
+        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    else:
+        folder.chmod(0o555)
+    try:
+        completed = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False)
+    finally:
+        folder.chmod(0o755)
+    assert completed.returncode == 1
+    assert (completed.stdout + completed.stderr).strip() == (
+        f"Cannot write in {folder}/ (Permission denied): the build writes its lock and side file there; "
+        f"nothing was built and {published} is unchanged."
+    )
+    assert published.read_bytes() == b"the published file"
+    assert sorted(path.name for path in folder.iterdir()) == ["alms.duckdb"]
+
+
+def limit_file_size() -> None:
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG, as on a full disk
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, 1_000_000))
+
+
+def test_a_full_disk_is_one_line_and_nothing_changes(built_project: tuple[Path, Path], tmp_path: Path) -> None:
+    """The real dbt, with every file it writes limited to 1 MB: it fails writing its parse cache."""
+    project = copy_project(tmp_path / "project")
+    published = tmp_path / "alms.duckdb"
+    shutil.copy(built_project[1], published)
+    before = file_digest(published)
+    command, env = build_command(project, published)
+    completed = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False,
+                               preexec_fn=limit_file_size)
+    assert completed.returncode == 1, completed.stdout[-3000:] + completed.stderr[-3000:]
+    assert completed.stdout.strip().splitlines()[-1] == (
+        f"Disk full while building (File too large); free some space and build again; {published} is unchanged."
+    )
+    assert file_digest(published) == before
+    assert side_files(tmp_path) == []
+
+
+# Real races -----------------------------------------------------------------------------------------------------
+
+def test_racing_builds_publish_exactly_one_valid_warehouse(built_project: tuple[Path, Path], tmp_path: Path) -> None:
+    """Five builds within 2 s (two at the same instant), and a sixth 3 s after the first (the issue's
+    `make build & sleep 3; make build`), with --no-wait: one builds and publishes, five refuse in one line.
+    (Waiting instead of refusing is the default; the stand-in tests above show it.)"""
+    project, session_warehouse = built_project
+    published = tmp_path / "alms.duckdb"
+    command, env = build_command(project, published, "--no-wait")
+    builds = []
+    started = time.monotonic()
+    for offset in (0.0, 0.0, 0.5, 1.0, 2.0, 3.0):
+        time.sleep(max(0.0, started + offset - time.monotonic()))
+        builds.append(subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE,
+                                       stderr=subprocess.STDOUT, text=True))
+    outputs = [build.communicate(timeout=180)[0] for build in builds]
+
+    codes = sorted(build.returncode for build in builds)
+    assert codes == [0, 3, 3, 3, 3, 3], outputs
+    for build, output in zip(builds, outputs, strict=True):
+        if build.returncode == 3:
+            assert output.strip() == f"Another build is publishing {published} {NOT_BUILDING} to wait for it."
+    assert counts_read_by_duckdb_1x(published) == counts_read_by_duckdb_1x(session_warehouse)
+    assert side_files(tmp_path) == []
+    assert not Path(f"{published}.wal").exists()
