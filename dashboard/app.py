@@ -22,12 +22,17 @@ if not WAREHOUSE.is_absolute():
 
 
 @st.cache_data(show_spinner=False)
-def query(sql: str, parameters: tuple = ()) -> pd.DataFrame:
-    connection = duckdb.connect(str(WAREHOUSE), read_only=True)
+def cached_query(warehouse: str, published_at: float, sql: str, parameters: tuple) -> pd.DataFrame:
+    """Keyed by the file and its modification time: a newly published warehouse is read afresh."""
+    connection = duckdb.connect(warehouse, read_only=True)
     try:
         return connection.execute(sql, list(parameters)).df()
     finally:
         connection.close()
+
+
+def query(sql: str, parameters: tuple = ()) -> pd.DataFrame:
+    return cached_query(str(WAREHOUSE), WAREHOUSE.stat().st_mtime, sql, parameters)
 
 
 def as_text(value: object) -> str:
