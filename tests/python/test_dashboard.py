@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -64,6 +65,32 @@ def test_dashboard_reports_the_reconciliation(app_env: Path) -> None:
     app = AppTest.from_file(str(APP), default_timeout=60).run()
     statuses = app.table[4].value
     assert dict(zip(statuses.index, statuses["cells"], strict=True)) == {"documented_exception": 2, "match": 765}
+
+
+def vega_lite_specs(app: AppTest) -> list[dict]:
+    """The Vega-Lite specs of the app's charts (AppTest has no typed accessor for them)."""
+    specs: list[dict] = []
+
+    def walk(node: object) -> None:
+        for child in getattr(node, "children", {}).values():
+            if getattr(child, "type", None) == "vega_lite_chart":
+                specs.append(json.loads(child.proto.spec))
+            walk(child)
+
+    walk(app._tree)
+    return specs
+
+
+def test_dashboard_charts_progression_as_steps_and_evidence_as_a_heat_map(app_env: Path) -> None:
+    app = AppTest.from_file(str(APP), default_timeout=60).run()
+    progression, evidence = vega_lite_specs(app)
+    # Points change only at a race: steps from 0 before round 1, never an interpolated dip below zero.
+    assert progression["mark"]["interpolate"] == "step-after"
+    assert progression["encoding"]["x"]["scale"]["domainMin"] == 0
+    assert progression["encoding"]["y"]["scale"]["domainMin"] == 0
+    # Rounds x classes, coloured by the share of cross-checked cells, each labelled "checked/cells".
+    assert [layer["mark"]["type"] for layer in evidence["layer"]] == ["rect", "text"]
+    assert evidence["layer"][0]["encoding"]["y"]["sort"] == ["LMP900", "LMP675", "GTS", "GT"]
 
 
 def free_port() -> int:

@@ -51,3 +51,16 @@ def test_strict_70pct_scenario_changes_the_lmp675_champion(query) -> None:
         "where scenario_code = 'article_70pct_rule' and class_code = 'LMP675' and display_order = 1"
     )
     assert rows == [("Intersport Racing", 201)]
+
+
+def test_marts_are_stored_in_display_order(query) -> None:
+    # A BI user's bare `select *` shows each table in its natural order, the same on every build.
+    orders = {
+        "fct_team_standings": "season, class_order, display_order",
+        "fct_race_results": "season, round_number, class_order, class_position nulls last, team_name, result_key",
+        "fct_championship_progression": "season, class_order, round_number, position_after_round, team_name",
+        "fct_scenario_standings": "season, scenario_code, class_order, display_order nulls last, team_name",
+    }
+    for mart, order in orders.items():
+        stored = query(f"select * from marts.{mart}")
+        assert stored == query(f"select * from marts.{mart} order by {order}"), mart
