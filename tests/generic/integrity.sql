@@ -98,7 +98,7 @@
     {%- for rule in expressions -%}
         {%- do checks.append(
             "select " ~ row_key ~ " as row_key, '" ~ rule['name'] ~ "' as rule, '"
-            ~ rule.get('reason', 'the rule is not true') ~ "' as reason from " ~ model
+            ~ rule.get('reason', 'the rule is not true') | replace("'", "''") ~ "' as reason from " ~ model
             ~ " where not coalesce((" ~ rule['expression'] ~ "), false)"
         ) -%}
     {%- endfor -%}
