@@ -47,12 +47,10 @@ finishes_joined as (
         schedule.overall_winner_laps
         - class_winner_gaps.laps_behind_overall_winner as class_winner_laps,
         -- One key for identified cars and for a team's unidentified car alike.
-        cast(finishes.season as {{ dbt.type_string() }})
-        || ':' || cast(finishes.round_number as {{ dbt.type_string() }})
-        || ':' || coalesce(
-            finishes.car_key,
-            lower(finishes.class_code) || ':' || team_aliases.team_name || ':unidentified'
-        ) as result_key
+        {{ result_key(
+            'finishes.season', 'finishes.round_number', 'finishes.car_key', 'finishes.class_code',
+            'team_aliases.team_name'
+        ) }} as result_key
     from finishes
     inner join schedule
         on
