@@ -64,6 +64,7 @@ def generate(directory: Path, finishes: int) -> int:
     connection.execute(f"""
         set preserve_insertion_order = false;
         set memory_limit = '4GB';
+        set enable_progress_bar = false;
         create table cars as
         select class_code, team_number, car_slot,
             lower(class_code) || '-team-' || team_number || '-' || car_slot as car_key,
