@@ -398,7 +398,7 @@ def measure_size(size: int, repeat: int, work: Path) -> dict:
             runs["peaks"].append(peak)
             runs["sqls"].append(timing["sql_s"])
             runs["models"].append(timing.get("models", {}))
-            if engine in outputs and attempt < repeat - 1:
+            if engine in outputs:  # keep only the last run's output, for the comparison
                 shutil.rmtree(outputs[engine])
             outputs[engine] = output
     for engine in ENGINES:
