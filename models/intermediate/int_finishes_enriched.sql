@@ -1,35 +1,24 @@
+-- Each reported result (int_finishes_joined) with its round's entry details: chassis and engine.
 with
 
-finishes as (
-    select * from {{ ref('stg_finishes') }}
+finishes_joined as (
+    select * from {{ ref('int_finishes_joined') }}
 ),
 
 entries as (
     select * from {{ ref('stg_entries') }}
 ),
 
-schedule as (
-    select * from {{ ref('stg_schedule') }}
-),
-
-class_winner_gaps as (
-    select * from {{ ref('stg_class_winner_gaps') }}
-),
-
-team_aliases as (
-    select * from {{ ref('stg_team_aliases') }}
-),
-
-finishes_joined as (
+finishes_with_entry as (
     select
         finishes.season,
         finishes.round_number,
         finishes.class_code,
         finishes.car_key,
-        entries.car_number,
+        finishes.car_number,
         entries.chassis,
         entries.engine,
-        team_aliases.team_name,
+        finishes.team_name,
         finishes.team_entered,
         finishes.class_position,
         finishes.laps,
@@ -40,35 +29,17 @@ finishes_joined as (
         finishes.car_identification,
         finishes.finish_note,
         finishes.finish_source,
-        schedule.race_name,
-        schedule.race_type,
-        schedule.overall_winner_laps,
-        schedule.overall_winner_laps
-        - class_winner_gaps.laps_behind_overall_winner as class_winner_laps,
-        -- One key for identified cars and for a team's unidentified car alike.
-        cast(finishes.season as {{ dbt.type_string() }})
-        || ':' || cast(finishes.round_number as {{ dbt.type_string() }})
-        || ':' || coalesce(
-            finishes.car_key,
-            lower(finishes.class_code) || ':' || team_aliases.team_name || ':unidentified'
-        ) as result_key
-    from finishes
-    inner join schedule
-        on
-            finishes.season = schedule.season
-            and finishes.round_number = schedule.round_number
-    inner join team_aliases
-        on finishes.team_entered = team_aliases.team_alias
+        finishes.race_name,
+        finishes.race_type,
+        finishes.overall_winner_laps,
+        finishes.class_winner_laps,
+        finishes.result_key
+    from finishes_joined as finishes
     left join entries
         on
             finishes.season = entries.season
             and finishes.round_number = entries.round_number
             and finishes.car_key = entries.car_key
-    left join class_winner_gaps
-        on
-            finishes.season = class_winner_gaps.season
-            and finishes.round_number = class_winner_gaps.round_number
-            and finishes.class_code = class_winner_gaps.class_code
 )
 
-select * from finishes_joined
+select * from finishes_with_entry

@@ -4,8 +4,8 @@
 {%- set computed_scenarios = computed_scenario_codes(ref('scoring_scenarios')) %}
 with
 
-finishes_enriched as (
-    select * from {{ ref('int_finishes_enriched') }}
+finishes_joined as (
+    select * from {{ ref('int_finishes_joined') }}
 ),
 
 scoring_scenarios as (
@@ -13,7 +13,7 @@ scoring_scenarios as (
 ),
 
 seasons as (
-    select * from {{ ref('seasons') }}
+    select * from {{ seed_or_parquet('seasons') }}
 ),
 
 scenario_scales as (
@@ -30,19 +30,19 @@ finishes_with_scenario as (
         scoring_scenarios.scenario_code = seasons.official_scenario_code as is_official_scenario,
         scoring_scenarios.min_distance_fraction,
         scenario_scales.scale_code,
-        finishes_enriched.*,
+        finishes_joined.*,
         case scoring_scenarios.distance_basis
-            when 'class_winner' then finishes_enriched.class_winner_laps
-            else finishes_enriched.overall_winner_laps
+            when 'class_winner' then finishes_joined.class_winner_laps
+            else finishes_joined.overall_winner_laps
         end as distance_basis_laps
-    from finishes_enriched
+    from finishes_joined
     inner join seasons
-        on finishes_enriched.season = seasons.season
+        on finishes_joined.season = seasons.season
     cross join scoring_scenarios
     inner join scenario_scales
         on
             scoring_scenarios.scenario_code = scenario_scales.scenario_code
-            and finishes_enriched.race_type = scenario_scales.race_type
+            and finishes_joined.race_type = scenario_scales.race_type
     {%- if computed_scenarios %}
     where
         scoring_scenarios.scenario_code in ('{{ computed_scenarios | join("', '") }}')

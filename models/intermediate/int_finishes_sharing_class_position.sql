@@ -2,8 +2,8 @@
 -- real classification, so each must be a reviewed known exception (or a data error).
 with
 
-finishes_enriched as (
-    select * from {{ ref('int_finishes_enriched') }}
+finishes_joined as (
+    select * from {{ ref('int_finishes_joined') }}
 ),
 
 results_per_class_position as (
@@ -18,7 +18,7 @@ results_per_class_position as (
         count(*) over (
             partition by season, round_number, class_code, class_position
         ) as results_at_position
-    from finishes_enriched
+    from finishes_joined
     where class_position is not null
 ),
 

@@ -1,18 +1,13 @@
--- A team scores only its highest-finishing entry: its best-scoring car per scenario, round, class and team
--- (most points, then the better class position). Its other cars keep their class positions, so no other
--- team moves up into them. Team rounds without points are left out.
+-- Each team's scoring result per scenario, round and class (int_team_best_results, stored) with the result's
+-- key, built from the scoring car as int_finishes_joined builds it: no model stores a unique text per team round
+-- that only the race results read.
 with
 
-finishes_scored as (
-    select * from {{ ref('int_finishes_scored') }}
+team_best_results as (
+    select * from {{ ref('int_team_best_results') }}
 ),
 
-scoring_finishes as (
-    select * from finishes_scored
-    where points > 0
-),
-
-team_rounds as (
+team_rounds_keyed as (
     select
         scenario_code,
         is_official_scenario,
@@ -20,15 +15,12 @@ team_rounds as (
         round_number,
         class_code,
         team_name,
-        max(points) as points,
-        -- The best row: most points, then the better class position (a team's cars never share one).
-        -- max_by skips null values, so a missing car key or number travels as '' and comes back null.
-        max_by(result_key, points * 1000 - class_position) as result_key,
-        nullif(max_by(coalesce(car_key, ''), points * 1000 - class_position), '') as car_key,
-        nullif(max_by(coalesce(car_number, ''), points * 1000 - class_position), '') as car_number,
-        max_by(class_position, points * 1000 - class_position) as class_position
-    from scoring_finishes
-    group by scenario_code, is_official_scenario, season, round_number, class_code, team_name
+        points,
+        {{ result_key('season', 'round_number', 'car_key', 'class_code', 'team_name') }} as result_key,
+        car_key,
+        car_number,
+        class_position
+    from team_best_results
 )
 
-select * from team_rounds
+select * from team_rounds_keyed
