@@ -59,38 +59,56 @@ LUHR = "Lucas Lühr"
 LUHR_NFD = unicodedata.normalize("NFD", LUHR)
 SONOMA_51 = {"round_number": "2", "car_key": "lmp900-panoz-motor-sports-51"}
 
+WASHINGTON_CADILLAC = {"round_number": "5", "car_key": "lmp900-team-cadillac-8"}
+SONOMA_37 = {"round_number": "2", "car_key": "lmp675-intersport-racing-37"}
+
+# Well-formed but wrong values, caught by dbt's data tests. Every seed rule fails in the same build and each is
+# named in its output, so the seed cases share one build (each on its own row); model rules run only once the
+# seeds pass, so the two model cases share a second one. (case id, breakage, text the build output must contain)
+DATA_TEST_GROUPS: dict[str, list[tuple[str, Callable[[Path], None], str]]] = {
+    "seed rules": [
+        ("negative laps",
+         set_cell("raw/finishes.csv", WASHINGTON_CADILLAC, "laps", "-5"),
+         "accepted_range_finishes_laps"),
+        ("unknown class",
+         set_cell("raw/finishes.csv", SONOMA_37, "class_code", "LMP1"),
+         "relationships_finishes_class_code"),
+        ("unknown car in finishes",
+         set_cell("raw/finishes.csv", SONOMA_51, "car_key", "lmp900-nobody-99"),
+         "finishes_identified_cars_join_their_entry"),
+        ("unknown race type",
+         set_cell("raw/schedule.csv", {"round_number": "2"}, "race_type", "sprint"),
+         "relationships_schedule_race_type"),
+        ("round missing from the schedule",
+         edit_rows("raw/schedule.csv", lambda rows: [row for row in rows if row[1] != "3"]),
+         "finishes_rounds_are_in_the_schedule"),
+        ("team with no alias",
+         edit_rows("reference/team_aliases.csv", lambda rows: [row for row in rows if row[0] != "Orbit"]),
+         "relationships_entries_team_entered"),
+        ("duplicate entry",
+         edit_rows("raw/entries.csv", lambda rows: [*rows, rows[1]]),
+         "unique_combination_of_columns_entries_season__round_number__car_key"),
+        ("points scale not decreasing",
+         set_cell("reference/points_scales.csv", {"scale_code": "alms_2002_standard", "class_position": "3"},
+                  "points", "22"),
+         "strictly_decreasing_points_scales_points"),
+    ],
+    "model rules": [
+        ("duplicate class position",
+         set_cell("raw/finishes.csv", SONOMA_51, "class_position", "2"),
+         "assert_class_positions_unique_except_known_exceptions"),
+        ("laps above the class winner's",
+         set_cell("raw/finishes.csv", WASHINGTON_CADILLAC, "laps", "141"),
+         "finishes_laps_do_not_exceed_the_class_winners"),
+    ],
+}
+
+# Malformed files and text, caught by the seed pre-check before dbt runs.
 # (case id, how to break the project, text the build output must contain)
 CASES: list[tuple[str, Callable[[Path], None], str]] = [
-    ("unknown car in finishes",
-     set_cell("raw/finishes.csv", SONOMA_51, "car_key", "lmp900-nobody-99"),
-     "finishes_identified_cars_join_their_entry"),
-    ("duplicate class position",
-     set_cell("raw/finishes.csv", SONOMA_51, "class_position", "2"),
-     "assert_class_positions_unique_except_known_exceptions"),
-    ("negative laps",
-     set_cell("raw/finishes.csv", SONOMA_51, "laps", "-5"),
-     "accepted_range_finishes_laps"),
     ("non-numeric laps",
      set_cell("raw/finishes.csv", SONOMA_51, "laps", "eighty"),
      "column laps: expected a whole number, got 'eighty'"),
-    ("laps above the class winner's",
-     set_cell("raw/finishes.csv", SONOMA_51, "laps", "90"),
-     "finishes_laps_do_not_exceed_the_class_winners"),
-    ("unknown class",
-     set_cell("raw/finishes.csv", SONOMA_51, "class_code", "LMP1"),
-     "relationships_finishes_class_code"),
-    ("unknown race type",
-     set_cell("raw/schedule.csv", {"round_number": "2"}, "race_type", "sprint"),
-     "relationships_schedule_race_type"),
-    ("round missing from the schedule",
-     edit_rows("raw/schedule.csv", lambda rows: [row for row in rows if row[1] != "3"]),
-     "finishes_rounds_are_in_the_schedule"),
-    ("team with no alias",
-     edit_rows("reference/team_aliases.csv", lambda rows: [row for row in rows if row[0] != "Orbit"]),
-     "relationships_entries_team_entered"),
-    ("duplicate entry",
-     edit_rows("raw/entries.csv", lambda rows: [*rows, rows[1]]),
-     "unique_combination_of_columns_entries_season__round_number__car_key"),
     ("car number text in an integer column",
      set_cell("raw/finishes.csv", SONOMA_51, "class_position", "two"),
      "column class_position: expected a whole number, got 'two'"),
@@ -137,10 +155,6 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
     ("control character",
      set_cell("raw/schedule.csv", {"round_number": "2"}, "race_name", "Grand Prix\x07 of Sonoma"),
      "schedule.csv:3: column race_name: 'Grand Prix\\x07 of Sonoma' has U+0007 control character at character 11"),
-    ("points scale not decreasing",
-     set_cell("reference/points_scales.csv", {"scale_code": "alms_2002_standard", "class_position": "3"},
-              "points", "22"),
-     "strictly_decreasing_points_scales_points"),
 ]
 
 
@@ -164,6 +178,25 @@ def test_bad_input_is_rejected_and_published_file_unchanged(
 
     assert result.returncode != 0, f"{case}: the build passed\n{result.output[-3000:]}"
     assert expected in result.output, f"{case}: {expected!r} not in\n{result.output[-3000:]}"
+    assert file_digest(published) == before
+    assert not list(published.parent.glob(".*building*")), "a side file was left behind"
+
+
+@pytest.mark.parametrize("group", list(DATA_TEST_GROUPS))
+def test_wrong_values_fail_the_build_each_named_and_published_file_unchanged(
+    group: str, published: Path, tmp_path: Path
+) -> None:
+    project = copy_project(tmp_path / "project")
+    for _, breakage, _ in DATA_TEST_GROUPS[group]:
+        breakage(project)
+    before = file_digest(published)
+
+    result = run_build(project, published)
+
+    assert result.returncode != 0, f"{group}: the build passed\n{result.output[-3000:]}"
+    unnamed = [case for case, _, expected in DATA_TEST_GROUPS[group] if expected not in result.output]
+    assert unnamed == [], f"{group}: not named in the output: {unnamed}\n{result.output[-3000:]}"
+    assert "is unchanged" in result.output
     assert file_digest(published) == before
     assert not list(published.parent.glob(".*building*")), "a side file was left behind"
 
