@@ -1,5 +1,5 @@
--- Each season's official scoring scenario (reference.seasons). Finishing points only for 2002: no source at hand
--- gives the pole and most-laps bonus points.
+-- Each season's official scoring scenario (reference.seasons): finishing points plus the sourced bonus points
+-- (fct_driver_round_points).
 with
 
 driver_round_points as (
