@@ -586,8 +586,9 @@ def report(sizes: dict[int, dict], warm: dict, tested: dict | None) -> str:
             row(f"SQL-only <= {GOAL_SQL}x the floor", lambda result: verdict(
                 result["dbt"]["sql_s"] / result["floor"]["sql_s"], GOAL_SQL,
                 f"{result['dbt']['sql_s'] / result['floor']['sql_s']:.2f}x")),
-            row("dbt peak <= 1.5 GiB", lambda result: verdict(
-                result["dbt"]["peak_mib"], GOAL_PEAK_MIB, f"{result['dbt']['peak_mib']:,.0f} MiB")),
+            row("dbt peak <= 1.5 GiB (at 10^7)", lambda result: verdict(
+                result["dbt"]["peak_mib"], GOAL_PEAK_MIB, f"{result['dbt']['peak_mib']:,.0f} MiB")
+                if result["finishes"] < LARGE else f"{result['dbt']['peak_mib']:,.0f} MiB: goal n/a (5GB cap)"),
             row("floor faster than polars", lambda result: verdict(
                 result["floor"]["wall_s"], result["polars"]["wall_s"],
                 f"{result['floor']['wall_s']:.2f} s vs {result['polars']['wall_s']:.2f} s")),
