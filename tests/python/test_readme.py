@@ -157,3 +157,30 @@ def test_the_removed_scenario_var_is_refused_with_a_clear_message(tmp_path: Path
     assert completed.returncode != 0
     assert "The var scoring_scenario is gone" in completed.stdout + completed.stderr
     assert "fct_scenario_standings where scenario_code = 'article_70pct_rule'" in completed.stdout
+
+
+def test_computed_scenarios_limits_the_scenarios_and_refuses_an_unknown_code(warehouse: Path, tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    database = tmp_path / "scenarios.duckdb"
+    shutil.copy(warehouse, database)
+    env = dict(os.environ, DBT_PROFILES_DIR=str(project), ALMS_DUCKDB_PATH=str(database))
+
+    def run(codes: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(PROJECT_DIR / ".venv" / "bin" / "dbt"), "run", "--select", "int_finishes_scored",
+             "--vars", f"{{computed_scenarios: [{codes}]}}"],
+            cwd=project, env=env, capture_output=True, text=True, check=False,
+        )
+
+    assert run("article_70pct_rule").returncode == 0
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        codes = {row[0] for row in connection.execute(
+            "select distinct scenario_code from intermediate.int_finishes_scored").fetchall()}
+    finally:
+        connection.close()
+    assert codes == {"article_70pct_rule", "official_2002"}  # the season's official scenario is always computed
+
+    refused = run("bogus")
+    assert refused.returncode != 0
+    assert "computed_scenarios names unknown scenario(s) bogus" in refused.stdout
