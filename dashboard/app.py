@@ -131,6 +131,9 @@ def main() -> None:
                + ("; every published cell reconciled." if about.has_published_standings else "."))
 
     st.header("Team standings")
+    if not classes:
+        st.info(f"No team has scored in {season} yet: the schedule is in the warehouse, the results are not.")
+        return
     for tab, class_code in zip(st.tabs(classes), classes, strict=True):
         with tab:
             st.subheader(f"{class_code} teams")

@@ -183,13 +183,21 @@ SEASON_TWELVE = synthetic_season(Season(
     distance_basis="overall_winner", classes=["LMP675", "GTS"]), seed=2099)
 
 
+# A season on the calendar with no results yet: it must build, and show as such.
+SEASON_NOT_STARTED = Season(
+    season=2100, scenario_code="official_2002", rounds=3, endurance_rounds={3},
+    scales={"standard": STANDARD_2002, "endurance": ENDURANCE_2002}, min_distance_fraction=0.0,
+    distance_basis="overall_winner", classes=["GT"], overall_laps={1: 100, 2: 100, 3: 300})
+
+
 @pytest.fixture(scope="module")
 def three_seasons(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project with both synthetic seasons added beside 2002, built with every test (write-audit-publish)."""
+    """The project with the synthetic seasons added beside 2002, built with every test (write-audit-publish)."""
     project = copy_project(tmp_path_factory.mktemp("seasons") / "project")
     untouched = {name: tree_digest(project / name) for name in ("models", "macros", "tests")}
     add_season(project, SEASON_2003)
     add_season(project, SEASON_TWELVE)
+    add_season(project, SEASON_NOT_STARTED)
     assert {name: tree_digest(project / name) for name in untouched} == untouched, "only seeds may change"
 
     warehouse = project / "warehouse" / "alms.duckdb"
@@ -238,7 +246,9 @@ def test_the_wide_table_fits_the_longest_season_and_2002_still_reconciles(three_
             "select season, official_scenario_code, rounds_planned, has_published_standings "
             "from marts.dim_seasons order by season").fetchall()
         assert seasons == [(2002, "official_2002", 10, True), (2003, "official_2003_synthetic", 9, False),
-                           (2099, "official_2002", 12, False)]
+                           (2099, "official_2002", 12, False), (2100, "official_2002", 3, False)]
+        not_started = "select count(*) from marts.fct_team_standings where season = 2100"
+        assert connection.execute(not_started).fetchone() == (0,)
         struck = connection.execute(
             "select count(*) from marts.fct_race_results where season = 2003 "
             "and distance_rule_outcome = 'struck'").fetchone()[0]
@@ -253,9 +263,12 @@ def test_the_dashboard_follows_the_added_seasons(three_seasons: Path, monkeypatc
     monkeypatch.setenv("ALMS_DUCKDB_PATH", str(three_seasons))
     app = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py"), default_timeout=60)
     app.run()
-    assert app.selectbox(key="season").options == ["2099", "2003", "2002"]
+    assert app.selectbox(key="season").options == ["2100", "2099", "2003", "2002"]
     app.selectbox(key="season").select(2099).run()
     assert not app.exception
     assert [tab.label for tab in app.tabs] == ["LMP675", "GTS"]  # class order, only the season's classes
     assert list(app.table[0].value.columns)[-2:] == ["Rd 12", "Total"]
     assert "No published tables for 2099" in " ".join(markdown.value for markdown in app.markdown)
+    app.selectbox(key="season").select(2100).run()
+    assert not app.exception
+    assert "No team has scored in 2100 yet" in app.info[0].value
