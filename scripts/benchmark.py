@@ -88,7 +88,7 @@ def generate(directory: Path, finishes: int) -> int:
         from range(1, {seasons + 1}) as seasons(season), range(1, {ROUNDS_PER_SEASON + 1}) as rounds(round_number);
         copy schedule to '{directory}/schedule.parquet' (format parquet);
         copy (select distinct season, '{SCENARIO}' as official_scenario_code,
-                cast({ROUNDS_PER_SEASON} as integer) as rounds_planned, 'synthetic' as source from schedule)
+                'synthetic' as source from schedule)
             to '{directory}/seasons.parquet' (format parquet);
         copy (select distinct team_name as team_alias, team_name, 'synthetic' as alias_source from cars)
             to '{directory}/team_aliases.parquet' (format parquet);

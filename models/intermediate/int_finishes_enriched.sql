@@ -1,4 +1,5 @@
--- Each reported result (int_finishes_joined) with its round's entry details: chassis and engine.
+-- Each reported result (int_finishes_joined) with its round's entry details: chassis and engine. Every column of
+-- int_finishes_joined passes through unchanged, so it is selected as `finishes.*` rather than listed again.
 with
 
 finishes_joined as (
@@ -11,29 +12,9 @@ entries as (
 
 finishes_with_entry as (
     select
-        finishes.season,
-        finishes.round_number,
-        finishes.class_code,
-        finishes.car_key,
-        finishes.car_number,
+        finishes.*,
         entries.chassis,
-        entries.engine,
-        finishes.team_name,
-        finishes.team_entered,
-        finishes.class_position,
-        finishes.laps,
-        finishes.laps_at_most,
-        finishes.finish_status,
-        finishes.status_detail,
-        finishes.evidence,
-        finishes.car_identification,
-        finishes.finish_note,
-        finishes.finish_source,
-        finishes.race_name,
-        finishes.race_type,
-        finishes.overall_winner_laps,
-        finishes.class_winner_laps,
-        finishes.result_key
+        entries.engine
     from finishes_joined as finishes
     left join entries
         on
@@ -42,4 +23,4 @@ finishes_with_entry as (
             and finishes.car_key = entries.car_key
 )
 
-select * from finishes_with_entry
+select * from finishes_with_entry  -- noqa: AM04

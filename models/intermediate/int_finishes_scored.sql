@@ -24,6 +24,10 @@ points_scales as (
     select * from {{ ref('points_scales') }}
 ),
 
+distance_rule_outcomes as (
+    select * from {{ ref('distance_rule_outcomes') }}
+),
+
 finishes_with_scenario as (
     select
         scoring_scenarios.scenario_code,
@@ -86,15 +90,15 @@ finishes_scored as (
         checked_finishes.distance_basis_laps,
         checked_finishes.distance_rule_outcome,
         checked_finishes.class_position is not null
-        and checked_finishes.distance_rule_outcome not in ('struck', 'known_short') as is_points_eligible,
+        and not outcomes.strikes_points as is_points_eligible,
         case
-            when
-                checked_finishes.class_position is not null
-                and checked_finishes.distance_rule_outcome not in ('struck', 'known_short')
+            when checked_finishes.class_position is not null and not outcomes.strikes_points
                 then coalesce(points_scales.points, 0)
             else 0
         end as points
     from distance_rule_checked as checked_finishes
+    inner join distance_rule_outcomes as outcomes
+        on checked_finishes.distance_rule_outcome = outcomes.distance_rule_outcome
     left join points_scales
         on
             checked_finishes.scale_code = points_scales.scale_code

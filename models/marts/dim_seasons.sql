@@ -38,7 +38,6 @@ final as (
         seasons.season,
         seasons.official_scenario_code,
         scoring_scenarios.scenario_name as official_scenario_name,
-        seasons.rounds_planned,
         cast(coalesce(calendars.rounds_scheduled, 0) as integer) as rounds_scheduled,
         calendars.first_race_date,
         calendars.last_race_date,

@@ -1,7 +1,7 @@
 with
 
-finishes_enriched as (
-    select * from {{ ref('int_finishes_enriched') }}
+finishes_joined as (
+    select * from {{ ref('int_finishes_joined') }}
 ),
 
 car_drivers as (
@@ -13,7 +13,7 @@ classes as (
 ),
 
 class_winners as (
-    select * from finishes_enriched
+    select * from finishes_joined
     where class_position = 1
 ),
 

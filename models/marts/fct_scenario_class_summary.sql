@@ -14,6 +14,10 @@ scoring_scenarios as (
     select * from {{ ref('scoring_scenarios') }}
 ),
 
+distance_rule_outcomes as (
+    select * from {{ ref('distance_rule_outcomes') }}
+),
+
 classes as (
     select * from {{ ref('classes') }}
 ),
@@ -33,23 +37,19 @@ rule_outcomes as (
         scenario.is_official_scenario,
         scenario.class_code,
         cast(count(*) as integer) as scoring_results,
-        cast(sum(
-            case when scenario.distance_rule_outcome in ('met', 'struck', 'known_short') then 1 else 0 end
-        ) as integer) as checked_results,
-        cast(sum(
-            case when scenario.distance_rule_outcome in ('struck', 'known_short') then 1 else 0 end
-        ) as integer) as struck_results,
-        cast(sum(
-            case when scenario.distance_rule_outcome = 'known_short' then 1 else 0 end
+        cast(count(case when outcomes.is_checked then 1 end) as integer) as checked_results,
+        cast(count(case when outcomes.strikes_points then 1 end) as integer) as struck_results,
+        cast(count(
+            case when outcomes.strikes_points and scenario.laps is null then 1 end
         ) as integer) as known_short_results,
-        cast(sum(
-            case when scenario.distance_rule_outcome in ('laps_unknown', 'basis_unknown') then 1 else 0 end
-        ) as integer) as unknown_results
+        cast(count(case when outcomes.is_untested then 1 end) as integer) as unknown_results
     from finishes_scored as scenario
     inner join officially_scoring_results as official
         on
             scenario.season = official.season
             and scenario.result_key = official.result_key
+    inner join distance_rule_outcomes as outcomes
+        on scenario.distance_rule_outcome = outcomes.distance_rule_outcome
     group by scenario.season, scenario.scenario_code, scenario.is_official_scenario, scenario.class_code
 ),
 

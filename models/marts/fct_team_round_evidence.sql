@@ -6,8 +6,8 @@ team_rounds_scored as (
     select * from {{ ref('int_team_rounds_scored') }}
 ),
 
-finishes_enriched as (
-    select * from {{ ref('int_finishes_enriched') }}
+finishes_joined as (
+    select * from {{ ref('int_finishes_joined') }}
 ),
 
 classes as (
@@ -37,7 +37,7 @@ final as (
         ) as source_count,
         finishes.finish_source as source  -- noqa: RF04
     from team_rounds_scored as team_rounds
-    inner join finishes_enriched as finishes
+    inner join finishes_joined as finishes
         on team_rounds.result_key = finishes.result_key
     inner join classes
         on team_rounds.class_code = classes.class_code

@@ -122,8 +122,7 @@ def add_season(project: Path, season: Season) -> None:
     # A synthetic season's rows cite the test itself (a placeholder address keeps the seeds' citation rule).
     source = "synthetic test season, https://example.invalid/alms-standings/tests/python/test_seasons_as_rows.py"
     append_rows(seeds / "reference" / "seasons.csv", [{
-        "season": season.season, "official_scenario_code": season.scenario_code,
-        "rounds_planned": season.rounds, "source": source}])
+        "season": season.season, "official_scenario_code": season.scenario_code, "source": source}])
     if season.scenario_code not in (project / "seeds" / "reference" / "scoring_scenarios.csv").read_text():
         append_rows(seeds / "reference" / "scoring_scenarios.csv", [{
             "scenario_code": season.scenario_code, "scenario_name": f"Official {season.season} points",
@@ -243,7 +242,7 @@ def test_the_wide_table_fits_the_longest_season_and_2002_still_reconciles(three_
             "select status, count(*) from marts.fct_standings_reconciliation group by status").fetchall())
         assert statuses == {"match": 765, "documented_exception": 2}
         seasons = connection.execute(
-            "select season, official_scenario_code, rounds_planned, has_published_standings "
+            "select season, official_scenario_code, rounds_scheduled, has_published_standings "
             "from marts.dim_seasons order by season").fetchall()
         assert seasons == [(2002, "official_2002", 10, True), (2003, "official_2003_synthetic", 9, False),
                            (2099, "official_2002", 12, False), (2100, "official_2002", 3, False)]

@@ -1,5 +1,6 @@
--- Each season's schedule holds exactly rounds 1 to its rounds_planned (reference.seasons), with no gap.
--- Returns each season whose scheduled rounds are not 1..rounds_planned.
+-- Each season of reference.seasons has a schedule whose rounds are numbered 1 to N without a gap (the season's
+-- length is its schedule's rows; the wide standings table has a column per round). Returns each season that is
+-- not.
 with
 
 seasons as (
@@ -22,7 +23,6 @@ scheduled_rounds as (
 
 select
     seasons.season,
-    seasons.rounds_planned,
     scheduled_rounds.rounds_scheduled,
     scheduled_rounds.first_round,
     scheduled_rounds.last_round
@@ -31,6 +31,5 @@ left join scheduled_rounds
     on seasons.season = scheduled_rounds.season
 where
     scheduled_rounds.season is null
-    or scheduled_rounds.rounds_scheduled != seasons.rounds_planned
     or scheduled_rounds.first_round != 1
-    or scheduled_rounds.last_round != seasons.rounds_planned
+    or scheduled_rounds.last_round != scheduled_rounds.rounds_scheduled
