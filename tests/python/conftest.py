@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,9 @@ import pytest
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 BIN_DIR = Path(sys.executable).parent
 COPIED = ["dbt_project.yml", "profiles.yml", "models", "seeds", "macros", "tests", "scripts"]
+
+Rows = list[list[str]]
+Breakage = Callable[[Path], None]
 
 
 @dataclass
@@ -50,6 +55,44 @@ def run_build(project: Path, warehouse: Path, *extra: str, python: Path | None =
     command, environment = build_command(project, warehouse, *extra, python=python, env=env)
     completed = subprocess.run(command, cwd=project, env=environment, capture_output=True, text=True, check=False)
     return BuildResult(completed.returncode, completed.stdout + completed.stderr)
+
+
+def run_dbt(project: Path, database: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """A plain dbt command (no publishing step) on a project copy, into the DuckDB file `database`."""
+    env = dict(os.environ, ALMS_DUCKDB_PATH=str(database), DBT_PROFILES_DIR=str(project))
+    return subprocess.run([str(BIN_DIR / "dbt"), *arguments], cwd=project, env=env,
+                          capture_output=True, text=True, check=False)
+
+
+# Seed edits on a project copy ---------------------------------------------------------------------------------
+
+def read_rows(path: Path) -> Rows:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def write_rows(path: Path, rows: Rows) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def edit_rows(seed: str, edit: Callable[[Rows], Rows]) -> Breakage:
+    """Rewrite seeds/`seed` (header first) with what `edit` makes of its rows."""
+    def apply(project: Path) -> None:
+        path = project / "seeds" / seed
+        write_rows(path, edit(read_rows(path)))
+    return apply
+
+
+def set_cell(seed: str, match: dict[str, str], column: str, value: str) -> Breakage:
+    """Set `column` to `value` in the one row of seeds/`seed` whose columns equal `match`."""
+    def edit(rows: Rows) -> Rows:
+        header = rows[0]
+        found = [row for row in rows[1:] if all(row[header.index(key)] == wanted for key, wanted in match.items())]
+        assert len(found) == 1, f"{seed}: {len(found)} rows match {match}"
+        found[0][header.index(column)] = value
+        return rows
+    return edit_rows(seed, edit)
 
 
 STANDIN_DBT = """#!{python}

@@ -7,48 +7,16 @@ for format and type problems; dbt's data tests name the rule a well-formed but w
 
 from __future__ import annotations
 
-import csv
 import shutil
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import copy_project, file_digest, run_build
-
-Rows = list[list[str]]
+from conftest import Breakage, copy_project, edit_rows, file_digest, read_rows, run_build, set_cell, write_rows
 
 
-def read_rows(path: Path) -> Rows:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.reader(handle))
-
-
-def write_rows(path: Path, rows: Rows) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
-
-
-def edit_rows(seed: str, edit: Callable[[Rows], Rows]) -> Callable[[Path], None]:
-    def apply(project: Path) -> None:
-        path = project / "seeds" / seed
-        write_rows(path, edit(read_rows(path)))
-    return apply
-
-
-def set_cell(seed: str, match: dict[str, str], column: str, value: str) -> Callable[[Path], None]:
-    """Set `column` to `value` in the first row whose columns equal `match`."""
-    def edit(rows: Rows) -> Rows:
-        header = rows[0]
-        for row in rows[1:]:
-            if all(row[header.index(key)] == wanted for key, wanted in match.items()):
-                row[header.index(column)] = value
-                return rows
-        raise AssertionError(f"no row of {seed} matches {match}")
-    return edit_rows(seed, edit)
-
-
-def rewrite_bytes(seed: str, change: Callable[[bytes], bytes]) -> Callable[[Path], None]:
+def rewrite_bytes(seed: str, change: Callable[[bytes], bytes]) -> Breakage:
     def apply(project: Path) -> None:
         path = project / "seeds" / seed
         path.write_bytes(change(path.read_bytes()))
@@ -59,53 +27,70 @@ LUHR = "Lucas Lühr"
 LUHR_NFD = unicodedata.normalize("NFD", LUHR)
 SONOMA_51 = {"round_number": "2", "car_key": "lmp900-panoz-motor-sports-51"}
 
-WASHINGTON_CADILLAC = {"round_number": "5", "car_key": "lmp900-team-cadillac-8"}
-SONOMA_37 = {"round_number": "2", "car_key": "lmp675-intersport-racing-37"}
+def car(round_number: int, car_key: str) -> dict[str, str]:
+    return {"round_number": str(round_number), "car_key": car_key}
 
-# Well-formed but wrong values, caught by dbt's data tests. Every seed rule fails in the same build and each is
-# named in its output, so the seed cases share one build (each on its own row); model rules run only once the
-# seeds pass, so the two model cases share a second one. (case id, breakage, text the build output must contain)
-DATA_TEST_GROUPS: dict[str, list[tuple[str, Callable[[Path], None], str]]] = {
+
+# Well-formed but wrong values, caught by dbt's data tests. The seeds' and models' rules are folded into one wide
+# `integrity` test per relation (tests/generic/integrity.sql) that names each broken rule in the build output
+# (`<relation> breaks <rule> (...)`); these cases prove a sample of the folded rules still bite. Every seed rule
+# runs in the same build, so the seed cases share one build, each on its own row and rule; a model's rules run
+# only once the seeds pass, so the model cases share a second. (case, breakage, failing test, rule it names or
+# None for a singular test)
+DATA_TEST_GROUPS: dict[str, list[tuple[str, Breakage, str, str | None]]] = {
     "seed rules": [
+        ("duplicate entry",
+         edit_rows("raw/entries.csv", lambda rows: [rows[0], rows[1], *rows[1:]]),
+         "entries_integrity", "unique_combination_of_columns_entries_season__round_number__car_key"),
+        ("null in a not-null column",
+         set_cell("raw/finishes.csv", car(1, "lmp900-audi-sport-north-america-2"), "note", ""),
+         "finishes_integrity", "not_null_finishes_note"),
         ("negative laps",
-         set_cell("raw/finishes.csv", WASHINGTON_CADILLAC, "laps", "-5"),
-         "accepted_range_finishes_laps"),
+         set_cell("raw/finishes.csv", car(1, "lmp900-audi-sport-north-america-2"), "laps", "-5"),
+         "finishes_integrity", "accepted_range_finishes_laps"),
         ("unknown class",
-         set_cell("raw/finishes.csv", SONOMA_37, "class_code", "LMP1"),
-         "relationships_finishes_class_code"),
+         set_cell("raw/finishes.csv", car(2, "lmp900-panoz-motor-sports-51"), "class_code", "LMP1"),
+         "finishes_integrity", "relationships_finishes_class_code"),
         ("unknown car in finishes",
-         set_cell("raw/finishes.csv", SONOMA_51, "car_key", "lmp900-nobody-99"),
-         "finishes_identified_cars_join_their_entry"),
+         set_cell("raw/finishes.csv", car(5, "lmp900-team-cadillac-8"), "car_key", "lmp900-nobody-99"),
+         "finishes_integrity", "finishes_identified_cars_join_their_entry"),
+        ("a finish for a round not in the schedule",
+         set_cell("raw/finishes.csv", car(4, "lmp900-audi-sport-north-america-1"), "round_number", "11"),
+         "finishes_integrity", "finishes_rounds_are_in_the_schedule"),
+        ("unknown status",
+         set_cell("raw/finishes.csv", car(3, "lmp900-audi-sport-north-america-2"), "status", "finished"),
+         "finishes_integrity", "accepted_values_finishes_status"),
+        ("a season-results finish that does not cite the results table",
+         set_cell("raw/finishes.csv", car(1, "gt-alex-job-racing-23"), "source", "a fan site"),
+         "finishes_integrity", "finishes_season_results_cite_the_results_table"),
         ("unknown race type",
          set_cell("raw/schedule.csv", {"round_number": "2"}, "race_type", "sprint"),
-         "relationships_schedule_race_type"),
-        ("round missing from the schedule",
-         edit_rows("raw/schedule.csv", lambda rows: [row for row in rows if row[1] != "3"]),
-         "finishes_rounds_are_in_the_schedule"),
+         "schedule_integrity", "relationships_schedule_race_type"),
         ("team with no alias",
          edit_rows("reference/team_aliases.csv", lambda rows: [row for row in rows if row[0] != "Orbit"]),
-         "relationships_entries_team_entered"),
-        ("duplicate entry",
-         edit_rows("raw/entries.csv", lambda rows: [*rows, rows[1]]),
-         "unique_combination_of_columns_entries_season__round_number__car_key"),
+         "entries_integrity", "relationships_entries_team_entered"),
         ("points scale not decreasing",
          set_cell("reference/points_scales.csv", {"scale_code": "alms_2002_standard", "class_position": "3"},
                   "points", "22"),
-         "strictly_decreasing_points_scales_points"),
+         "points_scales_integrity", "strictly_decreasing_points_scales_points"),
+        ("a published total that does not add up",
+         set_cell("expected/published_team_standings.csv", {"class_code": "GT", "published_row": "1"},
+                  "total_points", "251"),
+         "published_team_standings_integrity", "published_totals_add_up"),
     ],
     "model rules": [
         ("duplicate class position",
-         set_cell("raw/finishes.csv", SONOMA_51, "class_position", "2"),
-         "assert_class_positions_unique_except_known_exceptions"),
+         set_cell("raw/finishes.csv", car(2, "lmp900-panoz-motor-sports-51"), "class_position", "2"),
+         "assert_class_positions_unique_except_known_exceptions", None),
         ("laps above the class winner's",
-         set_cell("raw/finishes.csv", WASHINGTON_CADILLAC, "laps", "141"),
-         "finishes_laps_do_not_exceed_the_class_winners"),
+         set_cell("raw/finishes.csv", car(5, "lmp900-team-cadillac-8"), "laps", "141"),
+         "int_finishes_enriched_integrity", "finishes_laps_do_not_exceed_the_class_winners"),
     ],
 }
 
 # Malformed files and text, caught by the seed pre-check before dbt runs.
 # (case id, how to break the project, text the build output must contain)
-CASES: list[tuple[str, Callable[[Path], None], str]] = [
+CASES: list[tuple[str, Breakage, str]] = [
     ("non-numeric laps",
      set_cell("raw/finishes.csv", SONOMA_51, "laps", "eighty"),
      "column laps: expected a whole number, got 'eighty'"),
@@ -187,15 +172,19 @@ def test_wrong_values_fail_the_build_each_named_and_published_file_unchanged(
     group: str, published: Path, tmp_path: Path
 ) -> None:
     project = copy_project(tmp_path / "project")
-    for _, breakage, _ in DATA_TEST_GROUPS[group]:
+    for _, breakage, _, _ in DATA_TEST_GROUPS[group]:
         breakage(project)
     before = file_digest(published)
 
     result = run_build(project, published)
 
     assert result.returncode != 0, f"{group}: the build passed\n{result.output[-3000:]}"
-    unnamed = [case for case, _, expected in DATA_TEST_GROUPS[group] if expected not in result.output]
-    assert unnamed == [], f"{group}: not named in the output: {unnamed}\n{result.output[-3000:]}"
+    unnamed = [
+        f"{case}: expected {test} to fail" + (f" naming {rule}" if rule else "")
+        for case, _, test, rule in DATA_TEST_GROUPS[group]
+        if f"Failure in test {test} " not in result.output or (rule and f" breaks {rule} (" not in result.output)
+    ]
+    assert unnamed == [], "\n".join(unnamed) + "\n" + result.output[-6000:]
     assert "is unchanged" in result.output
     assert file_digest(published) == before
     assert not list(published.parent.glob(".*building*")), "a side file was left behind"

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
-from conftest import BIN_DIR, PROJECT_DIR, mart_names
+from conftest import PROJECT_DIR, mart_names, run_dbt
 
 DUCKDB1_PYTHON = PROJECT_DIR / ".venv-duckdb1" / "bin" / "python"
 
@@ -45,10 +44,6 @@ def test_model_and_column_docs_are_in_the_catalog(query) -> None:
 
 def test_docs_site_generates_offline(built_project: tuple[Path, Path]) -> None:
     project, warehouse = built_project
-    env = dict(os.environ, ALMS_DUCKDB_PATH=str(warehouse), DBT_PROFILES_DIR=str(project))
-    completed = subprocess.run(
-        [str(BIN_DIR / "dbt"), "docs", "generate", "--static"],
-        cwd=project, env=env, capture_output=True, text=True, check=False,
-    )
+    completed = run_dbt(project, warehouse, "docs", "generate", "--static")
     assert completed.returncode == 0, completed.stdout[-3000:]
     assert (project / "target" / "static_index.html").stat().st_size > 100_000

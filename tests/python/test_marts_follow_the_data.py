@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import duckdb
-from conftest import BIN_DIR, copy_project, run_build
-from test_bad_inputs import set_cell
+from conftest import copy_project, run_build, run_dbt, set_cell
 
 
 def build_models_only(project: Path, database: Path) -> None:
     """Seeds and models, no tests: to read what the marts say about broken data."""
-    env = dict(os.environ, ALMS_DUCKDB_PATH=str(database), DBT_PROFILES_DIR=str(project))
-    subprocess.run(
-        [str(BIN_DIR / "dbt"), "build", "--resource-type", "seed", "--resource-type", "model", "--quiet"],
-        cwd=project, env=env, check=True,
-    )
+    completed = run_dbt(project, database, "build", "--resource-type", "seed", "--resource-type", "model", "--quiet")
+    assert completed.returncode == 0, completed.stdout[-3000:]
 
 
 def audi_row(database: Path) -> tuple:

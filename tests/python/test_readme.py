@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-from conftest import PROJECT_DIR, copy_project
+from conftest import PROJECT_DIR, copy_project, run_dbt
 
 README = PROJECT_DIR / "README.md"
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
@@ -149,11 +149,8 @@ def test_readme_build_commands_run_and_publish_every_mart(tmp_path: Path) -> Non
 
 def test_the_removed_scenario_var_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
-    env = dict(os.environ, DBT_PROFILES_DIR=str(project), ALMS_DUCKDB_PATH=str(tmp_path / "unused.duckdb"))
-    completed = subprocess.run(
-        [str(PROJECT_DIR / ".venv" / "bin" / "dbt"), "parse", "--vars", "{scoring_scenario: article_70pct_rule}"],
-        cwd=project, env=env, capture_output=True, text=True, check=False,
-    )
+    removed_var = "{scoring_scenario: article_70pct_rule}"
+    completed = run_dbt(project, tmp_path / "unused.duckdb", "parse", "--vars", removed_var)
     assert completed.returncode != 0
     assert "The var scoring_scenario is gone" in completed.stdout + completed.stderr
     assert "fct_scenario_standings where scenario_code = 'article_70pct_rule'" in completed.stdout
@@ -163,14 +160,10 @@ def test_computed_scenarios_limits_the_scenarios_and_refuses_an_unknown_code(war
     project = copy_project(tmp_path / "project")
     database = tmp_path / "scenarios.duckdb"
     shutil.copy(warehouse, database)
-    env = dict(os.environ, DBT_PROFILES_DIR=str(project), ALMS_DUCKDB_PATH=str(database))
 
-    def run(codes: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [str(PROJECT_DIR / ".venv" / "bin" / "dbt"), "run", "--select", "int_finishes_scored",
-             "--vars", f"{{computed_scenarios: [{codes}]}}"],
-            cwd=project, env=env, capture_output=True, text=True, check=False,
-        )
+    def run(codes: str) -> subprocess.CompletedProcess[str]:
+        return run_dbt(project, database, "run", "--select", "int_finishes_scored",
+                       "--vars", f"{{computed_scenarios: [{codes}]}}")
 
     assert run("article_70pct_rule").returncode == 0
     connection = duckdb.connect(str(database), read_only=True)

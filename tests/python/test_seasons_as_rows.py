@@ -9,7 +9,6 @@ No model, macro or test file is touched: the test writes seed CSVs only, and che
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import random
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import copy_project, run_build
+from conftest import copy_project, read_rows, run_build, write_rows
 
 ENDURANCE_2003 = [26, 22, 19, 16, 14, 12, 10, 9, 8, 7]
 STANDARD_2002 = [25, 21, 19, 17, 15, 14, 13, 12, 11, 10]
@@ -109,11 +108,11 @@ def expected_standings(season: Season) -> list[tuple]:
 
 
 def append_rows(path: Path, rows: list[dict]) -> None:
-    with path.open(newline="", encoding="utf-8") as handle:
-        header = next(csv.reader(handle))
-    with path.open("a", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n", restval="")
-        writer.writerows(rows)
+    """Append `rows` (dicts by column name; a column left out is empty) to a seed CSV."""
+    existing = read_rows(path)
+    header = existing[0]
+    assert all(set(row) <= set(header) for row in rows), f"{path.name}: unknown column"
+    write_rows(path, [*existing, *[[str(row.get(column, "")) for column in header] for row in rows]])
 
 
 def add_season(project: Path, season: Season) -> None:

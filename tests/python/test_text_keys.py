@@ -6,13 +6,11 @@ The seed pre-check refuses keys that are not NFC (tests/python/test_bad_inputs.p
 
 from __future__ import annotations
 
-import os
-import subprocess
 import unicodedata
 from pathlib import Path
 
 import duckdb
-from conftest import BIN_DIR, copy_project
+from conftest import copy_project, run_dbt
 
 DRIVER = "Lucas Lühr"
 TEAM = "Larbre Compétition"
@@ -44,9 +42,7 @@ def test_an_nfd_and_an_nfc_spelling_are_one_driver_and_one_team(warehouse: Path,
     aliases.write_text(decompose_every_other(aliases.read_text(encoding="utf-8"), TEAM), encoding="utf-8")
     built = tmp_path / "nfd.duckdb"
 
-    env = dict(os.environ, ALMS_DUCKDB_PATH=str(built), DBT_PROFILES_DIR=str(project))
-    completed = subprocess.run([str(BIN_DIR / "dbt"), "build"], cwd=project, env=env, capture_output=True,
-                               text=True, check=False)
+    completed = run_dbt(project, built, "build")
 
     assert completed.returncode == 0, completed.stdout[-3000:]
     driver_sql = "select * from marts.fct_driver_standings where driver_name like 'Lucas L%'"
