@@ -1,8 +1,9 @@
 {#- One wide test per relation: all its row rules in one query, so one dbt node instead of one per column and
     rule. Fails with one row per violation: `checked_relation`, `rule` (the name the rule's own test had, e.g.
     `accepted_range_finishes_laps`, `finishes_rounds_are_in_the_schedule`), `row_key` (the `key` columns,
-    '/'-joined) and `reason` (what is wrong, in words). Under `dbt build` / `dbt test` it also logs one line per
-    broken rule, so the build output names every broken rule and not only this test. Rules, each optional:
+    '/'-joined) and `reason` (what is wrong, in words). When it fails, the on-run-end hook
+    (macros/log_broken_rules.sql) prints one line per broken rule, so the build output names every broken rule and
+    not only this test; a passing test costs dbt one query. Rules, each optional:
       not_null: [column, ...]
       unique: [[column, ...] or {columns: [...], where: ...}, ...]
       accepted_values: {column: [value, ...]}
@@ -116,29 +117,12 @@
         ) -%}
     {%- endfor -%}
 
-    {%- set violations -%}
-        select
-            '{{ relation_name }}' as checked_relation,
-            violations.rule,
-            violations.row_key,
-            violations.reason
-        from (
-            {{ checks | join('\n            union all\n            ') }}
-        ) as violations
-    {%- endset -%}
-
-    {%- if execute and flags.WHICH in ['build', 'test'] and target.name != 'lint' -%}
-        {%- set broken = run_query(
-            'select rule, count(*) as violating_rows, min(row_key) as first_row_key, min(reason) as first_reason'
-            ~ ' from (' ~ violations ~ ') as broken group by rule order by rule'
-        ) -%}
-        {%- for row in broken.rows -%}
-            {%- do log(
-                relation_name ~ ' breaks ' ~ row['rule'] ~ ' (' ~ row['violating_rows'] ~ ' violating row(s); e.g. ['
-                ~ row['first_row_key'] ~ '] ' ~ row['first_reason'] ~ ')', info=true
-            ) -%}
-        {%- endfor -%}
-    {%- endif -%}
-
-    {{ violations }}
+    select
+        '{{ relation_name }}' as checked_relation,
+        violations.rule,
+        violations.row_key,
+        violations.reason
+    from (
+        {{ checks | join('\n        union all\n        ') }}
+    ) as violations
 {% endtest %}
