@@ -1,20 +1,35 @@
--- Each scenario's class champion beside the season's official one.
+-- Each scenario's class champion beside the season's official one: every team first in its class table (a tied
+-- title is shared: both are named), and only once every scheduled round of the season has results.
 with
 
 team_standings_ranked as (
     select * from {{ ref('int_team_standings_ranked') }}
 ),
 
+rounds_raced as (
+    select * from {{ ref('int_rounds_raced') }}
+),
+
+complete_seasons as (
+    select distinct season
+    from rounds_raced
+    where is_season_complete
+),
+
 champions as (
     select
-        season,
-        scenario_code,
-        is_official_scenario,
-        class_code,
-        team_name as champion_team_name,
-        total_points as champion_total_points
-    from team_standings_ranked
-    where display_order = 1
+        standings.season,
+        standings.scenario_code,
+        standings.is_official_scenario,
+        standings.class_code,
+        {{ sorted_listagg('standings.team_name', "' and '") }} as champion_team_name,
+        max(standings.total_points) as champion_total_points,
+        count(*) > 1 as is_title_shared
+    from team_standings_ranked as standings
+    inner join complete_seasons
+        on standings.season = complete_seasons.season
+    where standings.championship_position = 1
+    group by standings.season, standings.scenario_code, standings.is_official_scenario, standings.class_code
 ),
 
 champions_compared as (
@@ -24,6 +39,7 @@ champions_compared as (
         scenario_champions.class_code,
         scenario_champions.champion_team_name,
         scenario_champions.champion_total_points,
+        scenario_champions.is_title_shared,
         official_champions.champion_team_name as official_champion_team_name,
         scenario_champions.champion_team_name != official_champions.champion_team_name as is_champion_changed
     from champions as scenario_champions

@@ -1,6 +1,7 @@
 -- The teams' championships round by round, under each season's official scoring scenario (reference.seasons):
 -- points, running total, position after the round (ties shared), gap to the leader, and whether the title was
 -- mathematically decided (the leader's margin over every rival exceeds the points still available to win).
+-- Only rounds with results have rows; the points of rounds still to be raced count as still available.
 with
 
 team_rounds_scored as (
@@ -13,6 +14,10 @@ team_standings_ranked as (
 
 schedule as (
     select * from {{ ref('stg_schedule') }}
+),
+
+rounds_raced as (
+    select * from {{ ref('int_rounds_raced') }}
 ),
 
 seasons as (
@@ -81,6 +86,11 @@ team_round_grid as (
     from championship_teams
     inner join rounds_with_points_remaining
         on championship_teams.season = rounds_with_points_remaining.season
+    inner join rounds_raced
+        on
+            rounds_with_points_remaining.season = rounds_raced.season
+            and rounds_with_points_remaining.round_number = rounds_raced.round_number
+            and rounds_raced.has_results
     left join team_rounds_scored as team_rounds
         on
             championship_teams.season = team_rounds.season

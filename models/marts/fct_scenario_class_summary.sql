@@ -76,6 +76,7 @@ final as (
         end as checked_label,
         scenario_champions.champion_team_name,
         scenario_champions.champion_total_points,
+        scenario_champions.is_title_shared,
         scenario_champions.official_champion_team_name,
         scenario_champions.is_champion_changed
     from rule_outcomes as outcomes

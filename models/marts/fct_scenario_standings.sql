@@ -94,7 +94,9 @@ final as (
             official.championship_position - scenario.championship_position as integer
         ) as positions_gained,
         scenario.championship_position is not null as scores_under_scenario,
-        coalesce(scenario.team_name = scenario_champions.champion_team_name, false) as is_scenario_champion,
+        coalesce(
+            scenario.championship_position = 1 and scenario_champions.champion_team_name is not null, false
+        ) as is_scenario_champion,
         scenario_champions.official_champion_team_name,
         scenario_champions.is_champion_changed
     from scenario_tables as scenario

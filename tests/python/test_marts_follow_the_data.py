@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-from conftest import copy_project, run_build, run_dbt, set_cell
+from conftest import copy_project, edit_rows, run_build, run_dbt, set_cell
 
 
 def build_models_only(project: Path, database: Path) -> None:
@@ -48,3 +48,56 @@ def test_a_changed_race_type_changes_the_scale(tmp_path: Path) -> None:
     build_models_only(project, tmp_path / "models.duckdb")
 
     assert audi_row(tmp_path / "models.duckdb") == (25, 243 - 30 + 25)
+
+
+def test_seed_columns_are_read_by_name_not_position(tmp_path: Path) -> None:
+    """A user reorders a seed's columns (a valid CSV, same header names) and rebuilds with plain `dbt build` into
+    the same file: the seed's existing table keeps its column order, and each value must land in its own column."""
+    project = copy_project(tmp_path / "project")
+    database = tmp_path / "models.duckdb"
+    build_models_only(project, database)
+
+    def swap(first: str, second: str):
+        def edit(rows: list[list[str]]) -> list[list[str]]:
+            left, right = rows[0].index(first), rows[0].index(second)
+            for row in rows:
+                row[left], row[right] = row[right], row[left]
+            return rows
+        return edit
+
+    edit_rows("raw/schedule.csv", swap("race_name", "circuit"))(project)
+    # Two integer columns too: a swap there would silently change the points.
+    edit_rows("raw/finishes.csv", swap("class_position", "laps"))(project)
+    build_models_only(project, database)
+
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        assert connection.execute(
+            "select race_name, circuit from marts.dim_rounds where season = 2002 and round_number = 1"
+        ).fetchone() == ("Mobil 1 12 Hours of Sebring", "Sebring International Raceway")
+    finally:
+        connection.close()
+    assert audi_row(database) == (30, 243)
+
+
+def test_a_season_in_progress_decides_no_title_and_names_no_champion(tmp_path: Path) -> None:
+    """2002 with its last round on the calendar but no results yet (a season added round by round): progression
+    stops at round 9, Petit Le Mans' 30 points are still available, and no champion is named."""
+    project = copy_project(tmp_path / "project")
+    edit_rows("raw/finishes.csv", lambda rows: [row for row in rows if row[1] != "10"])(project)
+    database = tmp_path / "models.duckdb"
+    build_models_only(project, database)
+
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        assert connection.execute(
+            "select max(round_number), min(points_still_available) from marts.fct_championship_progression"
+        ).fetchone() == (9, 30)
+        assert connection.execute(
+            "select count(*) from marts.fct_scenario_class_summary where champion_team_name is not null"
+        ).fetchone() == (0,)
+        assert connection.execute(
+            "select count(*) from marts.fct_scenario_standings where is_scenario_champion"
+        ).fetchone() == (0,)
+    finally:
+        connection.close()
