@@ -40,6 +40,8 @@ def character_name(character: str) -> str:
 def text_problem(value: str, is_key: bool) -> str | None:
     """Why a text value is unsafe as data: a control character anywhere; in a key, an invisible space or
     a spelling that is not NFC (decomposed accents look identical but compare different)."""
+    if is_key and value != value.strip():
+        return "a leading or trailing space; remove it"
     for index, character in enumerate(value, 1):
         category = unicodedata.category(character)
         if category == "Cc":
@@ -112,9 +114,11 @@ def check_file(path: Path, column_types: dict[str, str], allow_empty: bool = Fal
         byte = raw[error.start : error.start + 1].hex()
         message = f"{name}:{line}: byte 0x{byte} at character {column} is not UTF-8 (saved as Latin-1?)"
         return [*problems, message + "; save the file as UTF-8"]
-    for number, line in enumerate(text.split("\n"), 1):
-        if line.endswith("\r"):
-            problems.append(f"{name}:{number}: Windows (CRLF) line ending; use LF line endings")
+    crlf = [number for number, line in enumerate(text.split("\n"), 1) if line.endswith("\r")]
+    if crlf:
+        problems.append(f"{name}:{crlf[0]}: Windows (CRLF) line ending ({len(crlf)} line(s)); use LF line endings")
+    elif "\r" in text:
+        problems.append(f"{name}: carriage-return (CR) line endings; use LF line endings")
     if problems:
         return problems
 
@@ -129,12 +133,19 @@ def check_file(path: Path, column_types: dict[str, str], allow_empty: bool = Fal
     if missing:
         problems.append(f"{name}:1: header lacks column(s) {', '.join(missing)}")
     if unexpected:
-        problems.append(f"{name}:1: header has unexpected column(s) {', '.join(unexpected)}")
+        shown = [column if column.strip() else f"{column!r} (an empty name: a comma at the line's end?)"
+                 for column in unexpected]
+        problems.append(f"{name}:1: header has unexpected column(s) {', '.join(shown)}")
     if len(rows) == 1 and not allow_empty:
         problems.append(f"{name}: has a header but no rows")
     if missing or unexpected or repeated:
         return problems
     for number, row in enumerate(rows[1:], 2):
+        if not row:
+            continue  # an empty line: dbt skips it too
+        if not "".join(row).strip():
+            problems.append(f"{name}:{number}: a line of only spaces; remove it")
+            continue
         if len(row) != len(header):
             problems.append(f"{name}:{number}: {len(row)} values for {len(header)} columns")
             continue
