@@ -6,7 +6,8 @@ written; a second build waits for it (`--wait-seconds N`, default 600) or, with 
 verified read-only (every mart of this build's manifest exists and has rows; storage version readable by
 DuckDB 1.x) and only then renamed over the published file, atomically, while a shared lock on the published
 file keeps any DuckDB writer out (a writer's WAL never meets the new file). Any failure prints one line,
-removes the side file and leaves the published file byte-for-byte unchanged.
+removes the side file and leaves the published file byte-for-byte unchanged; so does SIGTERM, SIGINT (Ctrl-C)
+or SIGHUP before the rename, once dbt has been stopped (exit 128 + the signal's number).
 
 The published file is ALMS_DUCKDB_PATH (default warehouse/alms.duckdb; a relative path is relative to the
 project); dbt is pointed at the side file through the same variable.
@@ -47,6 +48,8 @@ DUCKDB_1X_STORAGE_VERSION = 64
 DISK_FULL = re.compile(r"No space left on device|File too large|Disk quota exceeded")
 DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
 NOT_WRITABLE_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS}
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+CHILD_GRACE_SECONDS = 5.0
 
 
 class BuildStopped(Exception):
@@ -55,6 +58,25 @@ class BuildStopped(Exception):
     def __init__(self, message: str, exit_code: int = 1) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+class StopSignal(BaseException):
+    """SIGTERM, SIGINT (Ctrl-C) or SIGHUP arrived: unwind through the cleanup (dbt stopped, side file removed,
+    lock released), then exit 128 + the signal's number. A BaseException, so no `except Exception` swallows it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def stop_on_signals() -> None:
+    def stop(signum: int, frame: FrameType | None) -> None:
+        for other in STOP_SIGNALS:  # a second signal must not cut the cleanup short
+            signal.signal(other, signal.SIG_IGN)
+        raise StopSignal(signum)
+
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, stop)
 
 
 # Paths -------------------------------------------------------------------------------------------------------
@@ -183,22 +205,41 @@ def dbt_executable() -> Path:
     return Path(sys.executable).with_name("dbt")
 
 
+@contextmanager
+def child_stopped_on_exit(process: subprocess.Popen[str]) -> Iterator[subprocess.Popen[str]]:
+    """Whatever ends the caller's block (a stop signal included), the child has ended when it exits: asked to
+    terminate, then killed after CHILD_GRACE_SECONDS. So no dbt outlives the build, still writing a side file
+    or target/ after the lock is released."""
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=CHILD_GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+
+
 def run_dbt_build(side: Path, dbt_args: list[str]) -> tuple[int, str | None]:
     """Run `dbt build` into the side file, echoing its output; (exit code, disk-full reason seen or None)."""
     env = dict(os.environ, ALMS_DUCKDB_PATH=str(side), DBT_PROFILES_DIR=str(PROJECT_DIR))
     command = [str(dbt_executable()), "build", "--project-dir", str(PROJECT_DIR), *dbt_args]
-    process = subprocess.Popen(
+    disk_full = None
+    with child_stopped_on_exit(subprocess.Popen(
         command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True, errors="replace",
-    )
-    disk_full = None
-    assert process.stdout is not None
-    for line in process.stdout:
-        sys.stdout.write(line)
-        if disk_full is None and (match := DISK_FULL.search(line)):
-            disk_full = match.group(0)
-    sys.stdout.flush()
-    return process.wait(), disk_full
+    )) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            sys.stdout.write(line)
+            if disk_full is None and (match := DISK_FULL.search(line)):
+                disk_full = match.group(0)
+        sys.stdout.flush()
+        return process.wait(), disk_full
 
 
 def checkpoint(side: Path) -> None:
@@ -276,7 +317,10 @@ def fsync_folder(folder: Path) -> None:
 
 
 def publish(side: Path, published: Path) -> None:
-    """Rename the verified side file over the published one, atomically, with DuckDB writers kept out."""
+    """Rename the verified side file over the published one, atomically, with DuckDB writers kept out. Stop
+    signals are held back from here to the exit: once the rename may have happened, the build finishes and
+    reports what it published rather than claiming nothing was."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     with published_file_held(published):
         os.replace(side, published)
         fsync_folder(published.parent)
@@ -295,14 +339,15 @@ def build_side_file(side: Path, dbt_args: list[str], published: Path) -> None:
 
 def build_and_publish(dbt_args: list[str], wait_seconds: float) -> int:
     published = published_path()
-    problems = check_seed_folder(PROJECT_DIR / "seeds")
-    if problems:
-        print(f"The seed CSVs have problems; nothing was built and {unchanged(published)}:")
-        for problem in capped(problems):
-            print(f"  - {problem}")
-        return 2
     side = None
     try:
+        stop_on_signals()
+        problems = check_seed_folder(PROJECT_DIR / "seeds")
+        if problems:
+            print(f"The seed CSVs have problems; nothing was built and {unchanged(published)}:")
+            for problem in capped(problems):
+                print(f"  - {problem}")
+            return 2
         published.parent.mkdir(parents=True, exist_ok=True)
         with build_lock(published, wait_seconds):
             check_folder_writable(published)
@@ -315,6 +360,9 @@ def build_and_publish(dbt_args: list[str], wait_seconds: float) -> int:
     except BuildStopped as stop:
         print(stop, flush=True)
         return stop.exit_code
+    except StopSignal as stop:
+        print(f"Build stopped ({stop}): nothing was published and {unchanged(published)}.", flush=True)
+        return 128 + stop.signum
     except (OSError, duckdb.Error) as error:
         print(environment_message(error, published), flush=True)
         return 1
@@ -359,10 +407,6 @@ def split_arguments(argv: list[str]) -> tuple[float, list[str]]:
     return wait_seconds, rest
 
 
-def stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)  # unwinds through the cleanup: the side file is removed, the lock released
-
-
 def main(argv: list[str]) -> int:
     if {"-h", "--help"} & set(argv):
         print(__doc__)
@@ -372,12 +416,7 @@ def main(argv: list[str]) -> int:
     except ValueError:
         print("--wait-seconds takes a number of seconds, e.g. --wait-seconds 60")
         return 2
-    signal.signal(signal.SIGTERM, stop_on_sigterm)
-    try:
-        return build_and_publish(dbt_args, wait_seconds)
-    except KeyboardInterrupt:
-        print("Interrupted; nothing was published.")
-        return 130
+    return build_and_publish(dbt_args, wait_seconds)
 
 
 if __name__ == "__main__":

@@ -66,6 +66,31 @@ def run_dbt(project: Path, database: Path, *arguments: str) -> subprocess.Comple
 
 # Seed edits on a project copy ---------------------------------------------------------------------------------
 
+def make_checkout(destination: Path) -> Path:
+    """A copy of the project as a clone has it, with this machine's virtual environments linked in."""
+    project = copy_project(destination)
+    for name in ("Makefile", "pyproject.toml", "requirements.txt", "requirements-duckdb1.txt",
+                 "requirements-spark.txt", "dashboard"):
+        source = PROJECT_DIR / name
+        if source.is_dir():
+            shutil.copytree(source, project / name)
+        else:
+            shutil.copy2(source, project / name)
+            os.utime(project / name, (0, 0))  # older than the venvs' stamps: make sees them as set up
+    for venv in (".venv", ".venv-duckdb1", ".venv-spark"):
+        if (PROJECT_DIR / venv).exists():
+            (project / venv).symlink_to(PROJECT_DIR / venv)
+    return project
+
+
+def side_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob(".*building*"))
+
+
+def last_line(result: BuildResult) -> str:
+    return result.output.strip().splitlines()[-1]
+
+
 def read_rows(path: Path) -> Rows:
     with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.reader(handle))

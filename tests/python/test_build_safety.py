@@ -27,8 +27,10 @@ from conftest import (
     build_command,
     copy_project,
     file_digest,
+    last_line,
     mart_names,
     run_build,
+    side_files,
     standin_venv,
 )
 from filelock import FileLock
@@ -56,14 +58,6 @@ def counts_read_by_duckdb_1x(warehouse: Path) -> dict[str, int]:
     completed = subprocess.run([str(DUCKDB1_PYTHON), "-c", COUNT_EVERY_MART, str(warehouse)],
                                capture_output=True, text=True, check=True)
     return json.loads(completed.stdout)
-
-
-def side_files(folder: Path) -> list[Path]:
-    return sorted(folder.glob(".*building*"))
-
-
-def last_line(result: BuildResult) -> str:
-    return result.output.strip().splitlines()[-1]
 
 
 @dataclass

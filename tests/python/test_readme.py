@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-from conftest import PROJECT_DIR, copy_project, run_dbt
+from conftest import PROJECT_DIR, copy_project, make_checkout, run_dbt
 
 README = PROJECT_DIR / "README.md"
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
@@ -99,23 +99,6 @@ def test_every_marts_example_query_runs(model: str, query: str, warehouse: Path)
         assert connection.execute(query).fetchall(), f"{model}'s example query returns nothing"
     finally:
         connection.close()
-
-
-def make_checkout(destination: Path) -> Path:
-    """A copy of the project as a clone has it, with this machine's virtual environments linked in."""
-    project = copy_project(destination)
-    for name in ("Makefile", "pyproject.toml", "requirements.txt", "requirements-duckdb1.txt",
-                 "requirements-spark.txt", "dashboard"):
-        source = PROJECT_DIR / name
-        if source.is_dir():
-            shutil.copytree(source, project / name)
-        else:
-            shutil.copy2(source, project / name)
-            os.utime(project / name, (0, 0))  # older than the venvs' stamps: make sees them as set up
-    for venv in (".venv", ".venv-duckdb1", ".venv-spark"):
-        if (PROJECT_DIR / venv).exists():
-            (project / venv).symlink_to(PROJECT_DIR / venv)
-    return project
 
 
 def test_readme_build_commands_run_and_publish_every_mart(tmp_path: Path) -> None:

@@ -1,0 +1,119 @@
+"""Stopping a build with a signal, and `make docs`, never touch the published file.
+
+A build stopped by SIGTERM or SIGINT (Ctrl-C) stops its dbt child before it lets go of the lock, removes its side
+file and says so in one line; `make docs` reads a private copy of the published file, so it neither creates the
+file when there is none nor waits on a reader that holds it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import build_command, file_digest, last_line, make_checkout, run_build, side_files
+
+
+def children_of(pid: int) -> list[int]:
+    """The pids of `pid`'s running children (from /proc: psutil is not in the toolchain)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # the process ended while we looked
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def is_running(pid: int) -> bool:
+    """True while `pid` exists and is not a zombie."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize(("stop", "exit_code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)],
+                         ids=["SIGTERM", "SIGINT"])
+def test_a_signalled_build_stops_dbt_removes_its_side_file_and_keeps_the_published_file(
+    built_project: tuple[Path, Path], tmp_path: Path, stop: signal.Signals, exit_code: int
+) -> None:
+    project, session_warehouse = built_project
+    published = tmp_path / "alms.duckdb"
+    shutil.copy(session_warehouse, published)
+    before = file_digest(published)
+    command, env = build_command(project, published)
+    build = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True)
+    deadline = time.monotonic() + 60
+    while not side_files(tmp_path) and build.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)  # dbt has started writing once its side file exists
+    assert side_files(tmp_path), "the build never wrote its side file"
+    dbt = children_of(build.pid)
+    assert dbt, "no dbt child is running"
+
+    build.send_signal(stop)
+    output = build.communicate(timeout=60)[0]
+
+    assert build.returncode == exit_code, output[-3000:]
+    assert output.strip().splitlines()[-1] == (
+        f"Build stopped ({stop.name}): nothing was published and {published} is unchanged."
+    ), output[-3000:]
+    assert [pid for pid in dbt if is_running(pid)] == []
+    assert side_files(tmp_path) == []
+    assert file_digest(published) == before
+    again = run_build(project, published)
+    assert again.returncode == 0, again.output[-3000:]
+    assert last_line(again) == f"Published {published}"
+
+
+# make docs -------------------------------------------------------------------------------------------------------
+
+def make_docs(project: Path, published: Path) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if key not in ("MAKEFLAGS", "MAKELEVEL")}
+    env.update(ALMS_DUCKDB_PATH=str(published), DBT_PROFILES_DIR=str(project))
+    return subprocess.run(["make", "--no-print-directory", "-o", ".venv/.installed", "-o", ".venv-duckdb1/.installed",
+                           "docs"], cwd=project, env=env, capture_output=True, text=True, check=False)
+
+
+def test_make_docs_before_any_build_says_to_build_and_creates_nothing(tmp_path: Path) -> None:
+    project = make_checkout(tmp_path / "clone")
+    published = tmp_path / "warehouse" / "alms.duckdb"
+
+    completed = make_docs(project, published)
+
+    assert completed.returncode != 0
+    lines = (completed.stdout + completed.stderr).strip().splitlines()
+    assert lines[0] == f"No warehouse at {published} yet: run `make build` first, then `make docs`.", lines
+    assert all(line.startswith("make: ***") for line in lines[1:]), lines
+    assert not published.parent.exists()
+    assert not (project / "warehouse").exists()
+
+
+def test_make_docs_reads_a_copy_while_a_reader_holds_the_published_file(
+    built_project: tuple[Path, Path], tmp_path: Path
+) -> None:
+    project = make_checkout(tmp_path / "clone")
+    published = tmp_path / "warehouse" / "alms.duckdb"
+    published.parent.mkdir()
+    shutil.copy(built_project[1], published)
+    before = file_digest(published)
+
+    reader = duckdb.connect(str(published), read_only=True)  # as a DuckDB 1.x BI tool holds it
+    try:
+        completed = make_docs(project, published)
+    finally:
+        reader.close()
+
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    assert (project / "target" / "static_index.html").stat().st_size > 0
+    assert file_digest(published) == before
+    assert sorted(path.name for path in published.parent.iterdir()) == ["alms.duckdb"]
+    assert list(project.rglob("*.duckdb")) == []  # the private copy is gone
