@@ -25,6 +25,9 @@ from pathlib import Path
 import yaml
 
 INTEGER = re.compile(r"^-?\d+$")
+# Python's date.fromisoformat also takes 20020519 and 2002-W20-7; DuckDB's CSV reader does not.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DECIMAL_TYPE = re.compile(r"decimal\((\d+),\s*(\d+)\)")
 MAX_SHOWN = 20
 # The text columns that identify or join something; free text (sources, notes, names of races) is not checked.
 TEXT_KEYS = frozenset({
@@ -80,16 +83,24 @@ def value_problem(value: str, declared_type: str) -> str | None:
         return None if INTEGER.match(value) else "expected a whole number"
     if declared_type.startswith("decimal") or declared_type in ("double", "float"):
         try:
-            Decimal(value)
+            number = Decimal(value)
         except InvalidOperation:
             return "expected a number"
+        if not number.is_finite():
+            return "expected a finite number"
+        if shape := DECIMAL_TYPE.fullmatch(declared_type):
+            precision, scale = int(shape[1]), int(shape[2])
+            if max(0, -number.normalize().as_tuple().exponent) > scale:
+                return f"expected at most {scale} decimal places ({declared_type}; DuckDB would round it)"
+            if abs(number) >= 10 ** (precision - scale):
+                return f"expected a number below {10 ** (precision - scale)} ({declared_type})"
         return None
     if declared_type == "date":
         try:
-            date.fromisoformat(value)
-        except ValueError:
-            return "expected a date as YYYY-MM-DD"
-        return None
+            valid = ISO_DATE.fullmatch(value) is not None and date.fromisoformat(value) is not None
+        except ValueError:  # e.g. 2002-02-30
+            valid = False
+        return None if valid else "expected a date as YYYY-MM-DD"
     if declared_type == "boolean":
         return None if value.lower() in ("true", "false") else "expected true or false"
     return None

@@ -88,10 +88,18 @@
         {%- do conditions.append(
             'not exists (select 1 from ' ~ rule['to'] ~ ' as parent where ' ~ matches | join(' and ') ~ ')'
         ) -%}
+        {#- The values themselves, quoted: a trailing space or a look-alike letter shows. -#}
+        {%- set values = [] -%}
+        {%- for column in rule['columns'] -%}
+            {%- do values.append(
+                "coalesce('''' || cast(child." ~ column ~ " as " ~ text ~ ") || '''', 'null')"
+            ) -%}
+        {%- endfor -%}
         {%- do checks.append(
             "select " ~ row_key ~ " as row_key, '"
             ~ rule.get('name', 'relationships_' ~ relation_name ~ '_' ~ rule['columns'] | join('__'))
-            ~ "' as rule, '" ~ rule['columns'] | join(', ') ~ " not found in " ~ rule['to'].identifier
+            ~ "' as rule, '" ~ rule['columns'] | join(', ') ~ " ' || " ~ values | join(" || ', ' || ")
+            ~ " || ' not found in " ~ rule['to'].identifier
             ~ "' as reason from " ~ model ~ " as child where " ~ conditions | join(' and ')
         ) -%}
     {%- endfor -%}
