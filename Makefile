@@ -48,7 +48,7 @@ $(SPARK_STAMP): requirements-spark.txt
 	touch $(SPARK_STAMP)
 
 lint: setup
-	$(BIN)/sqlfluff lint models tests macros --disable-progress-bar
+	$(BIN)/sqlfluff lint models tests macros --disable-progress-bar --processes 2
 	$(BIN)/ruff check scripts tests dashboard
 	$(BIN)/dbt-score lint --run-dbt-parse
 
