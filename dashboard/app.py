@@ -116,11 +116,21 @@ def evidence_heatmap(season: int) -> alt.Chart:
 
 def main() -> None:
     st.set_page_config(page_title="ALMS standings", layout="wide")
-    if not WAREHOUSE.exists():
-        st.title("American Le Mans Series standings")
-        st.error(f"No warehouse at {WAREHOUSE}: run `make build` first.")
-        return
+    if not WAREHOUSE.is_file():
+        problem = f"No warehouse at {WAREHOUSE}: run `make build` first."
+    else:
+        try:
+            show_warehouse()
+            return
+        except duckdb.Error as error:  # a writer holds it, a half-built or foreign file, ...
+            reason = str(error).strip().splitlines()[0][:300]
+            problem = (f"The warehouse at {WAREHOUSE} cannot be read ({reason}). If a plain `dbt build` is writing "
+                       "it, wait for it to finish; otherwise run `make build`.")
+    st.title("American Le Mans Series standings")
+    st.error(problem)
 
+
+def show_warehouse() -> None:
     seasons = query("select season, official_scenario_name, has_published_standings from marts.dim_seasons "
                     "order by season desc")
     season = st.selectbox("Season", seasons["season"].tolist(), key="season")
@@ -175,9 +185,13 @@ def main() -> None:
         "order by scenario_code, class_order",
         (season,),
     )
-    st.caption("A distance rule can only strike results whose laps are known: read each claim with its "
-               "'N of M checked'. Untested results keep their points.")
-    st.dataframe(summary, hide_index=True, width="stretch")
+    if summary.empty:
+        st.info("No what-if scenario was computed in this build (the var `computed_scenarios` left them out; "
+                "marts.dim_scoring_scenarios.is_computed says which were).")
+    else:
+        st.caption("A distance rule can only strike results whose laps are known: read each claim with its "
+                   "'N of M checked'. Untested results keep their points.")
+        st.dataframe(summary, hide_index=True, width="stretch")
 
     st.header("Evidence behind the scoring cells")
     st.caption("Share of each round's scoring cells whose class position rests on a source other than the "

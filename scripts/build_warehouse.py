@@ -245,7 +245,11 @@ def run_dbt_build(side: Path, dbt_args: list[str]) -> tuple[int, str | None]:
 def checkpoint(side: Path) -> None:
     """Fold any WAL into the side file, so the renamed file is complete on its own."""
     if not side.exists():  # never let duckdb.connect create a new, empty file under the name
-        raise BuildStopped(f"The side file {side.name} vanished during the build; nothing was published.")
+        raise BuildStopped(
+            f"dbt finished but the side file {side.name} does not exist: it built nothing (BUILD_ARGS that select "
+            "nothing? `make build` builds and publishes the whole project) or something deleted the file; "
+            "nothing was published."
+        )
     connection = duckdb.connect(str(side))
     try:
         connection.execute("checkpoint")

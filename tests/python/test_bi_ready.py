@@ -33,13 +33,21 @@ def test_a_duckdb_1x_client_reads_every_mart(warehouse: Path) -> None:
 
 
 def test_model_and_column_docs_are_in_the_catalog(query) -> None:
+    """Every table, view and column a BI tool can browse carries its description: marts, and also the seeds (raw,
+    reference, expected) and the staging and intermediate views. (The wide table's round columns are commented
+    by its post-hook.)"""
     undocumented = query(
-        "select table_name, column_name from duckdb_columns() "
-        "where schema_name = 'marts' and (comment is null or comment = '')"
+        "select schema_name, table_name, column_name from duckdb_columns() "
+        "where schema_name not in ('main', 'information_schema', 'pg_catalog') and not internal "
+        "and (comment is null or comment = '')"
     )
     assert undocumented == []
-    tables = query("select table_name from duckdb_tables() where schema_name = 'marts' and comment is null")
-    assert tables == []
+    relations = query(
+        "select schema_name, table_name from duckdb_tables() where comment is null "
+        "union all select schema_name, view_name from duckdb_views() where not internal and comment is null "
+        "and schema_name not in ('main', 'information_schema', 'pg_catalog')"
+    )
+    assert relations == []
 
 
 def test_docs_site_generates_offline(built_project: tuple[Path, Path]) -> None:

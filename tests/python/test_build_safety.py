@@ -186,7 +186,7 @@ def variant_warehouse(source: str, folder: Path, sql: str) -> str:
 
 @pytest.mark.parametrize(("case", "expected"), [
     ("dbt fails", "dbt build failed (see above); {published} is unchanged."),
-    ("no side file", "The side file .alms.building-"),
+    ("no side file", "dbt finished but the side file .alms.building-"),
     ("a mart with no rows", "The built file failed verification: marts.fct_race_winners has no rows; "
                             "nothing was published."),
     ("a mart missing", "The built file failed verification: marts.fct_driver_standings is missing; "

@@ -7,10 +7,12 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import BIN_DIR, PROJECT_DIR
 from PIL import Image
@@ -65,6 +67,40 @@ def test_dashboard_reports_the_reconciliation(app_env: Path) -> None:
     app = AppTest.from_file(str(APP), default_timeout=60).run()
     statuses = app.table[4].value
     assert dict(zip(statuses.index, statuses["cells"], strict=True)) == {"documented_exception": 2, "match": 765}
+
+
+HOLD_READ_WRITE = (
+    "import duckdb, sys, time; held = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(120)"
+)
+
+
+@pytest.mark.parametrize("case", ["missing", "a database without marts", "held by a writer"])
+def test_dashboard_says_why_it_cannot_read_the_warehouse(
+    case: str, warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No traceback: one line saying what to do, whether the file is missing, was created by a plain dbt command
+    that built nothing (`dbt debug`), or is held read-write by a plain `dbt build` writing it."""
+    path = tmp_path / "alms.duckdb"
+    holder = None
+    if case == "a database without marts":
+        duckdb.connect(str(path)).close()
+    elif case == "held by a writer":
+        shutil.copy(warehouse, path)
+        holder = subprocess.Popen([sys.executable, "-c", HOLD_READ_WRITE, str(path)], stdout=subprocess.PIPE, text=True)
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    monkeypatch.setenv("ALMS_DUCKDB_PATH", str(path))
+    try:
+        app = AppTest.from_file(str(APP), default_timeout=60).run()
+    finally:
+        if holder:
+            holder.kill()
+            holder.wait()
+
+    assert not app.exception, app.exception
+    expected = (f"No warehouse at {path}: run `make build` first." if case == "missing"
+                else f"The warehouse at {path} cannot be read (")
+    errors = [error.value for error in app.error]
+    assert errors and errors[0].startswith(expected), errors
 
 
 def vega_lite_specs(app: AppTest) -> list[dict]:
@@ -164,3 +200,20 @@ def table_region_has_text(screenshot: Path) -> bool:
     table_region = Image.open(screenshot).convert("L").crop((0, 300, 1400, 800))
     darkest, lightest = table_region.getextrema()
     return darkest < 100 < lightest and len(table_region.getcolors(maxcolors=256) or []) > 40
+
+
+def test_dashboard_says_when_no_what_if_was_computed(warehouse: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build with computed_scenarios: [official_2002] has no what-if rows: the section says so, not an empty
+    table under a caption about 'N of M checked'."""
+    path = tmp_path / "alms.duckdb"
+    shutil.copy(warehouse, path)
+    connection = duckdb.connect(str(path))
+    connection.execute("delete from marts.fct_scenario_class_summary where not is_official_scenario")
+    connection.close()
+    monkeypatch.setenv("ALMS_DUCKDB_PATH", str(path))
+
+    app = AppTest.from_file(str(APP), default_timeout=60).run()
+
+    assert not app.exception, app.exception
+    assert any(info.value.startswith("No what-if scenario was computed in this build") for info in app.info)

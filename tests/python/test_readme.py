@@ -145,7 +145,7 @@ def test_computed_scenarios_limits_the_scenarios_and_refuses_an_unknown_code(war
     shutil.copy(warehouse, database)
 
     def run(codes: str) -> subprocess.CompletedProcess[str]:
-        return run_dbt(project, database, "run", "--select", "int_finishes_scored",
+        return run_dbt(project, database, "run", "--select", "int_finishes_scored", "dim_scoring_scenarios",
                        "--vars", f"{{computed_scenarios: [{codes}]}}")
 
     assert run("article_70pct_rule").returncode == 0
@@ -153,10 +153,23 @@ def test_computed_scenarios_limits_the_scenarios_and_refuses_an_unknown_code(war
     try:
         codes = {row[0] for row in connection.execute(
             "select distinct scenario_code from intermediate.int_finishes_scored").fetchall()}
+        flagged = dict(connection.execute(
+            "select scenario_code, is_computed from marts.dim_scoring_scenarios").fetchall())
     finally:
         connection.close()
     assert codes == {"article_70pct_rule", "official_2002"}  # the season's official scenario is always computed
+    # BI users see which scenarios this build left out
+    assert flagged == {"article_70pct_rule": True, "official_2002": True, "top10_scale_countback": False}
 
     refused = run("bogus")
     assert refused.returncode != 0
     assert "computed_scenarios names unknown scenario(s) bogus" in refused.stdout
+
+
+def test_a_selected_model_builds_with_its_tests_into_a_new_file(tmp_path: Path) -> None:
+    """`dbt build --select +fct_team_standings` into a file no build has touched: every test it selects can run
+    (a test that also reads an unselected seed is left out, not run against a table that was never loaded)."""
+    project = copy_project(tmp_path / "project")
+    completed = run_dbt(project, tmp_path / "new.duckdb", "build", "--select", "+fct_team_standings")
+    assert completed.returncode == 0, completed.stdout[-3000:]
+    assert " data tests, " in completed.stdout, completed.stdout[-3000:]
