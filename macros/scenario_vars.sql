@@ -31,3 +31,15 @@
     {%- endif -%}
     {{ return(wanted) }}
 {%- endmacro %}
+
+{#- Whether a scenario is computed by this build, as SQL: every scenario when the var computed_scenarios is not
+    set; otherwise the listed codes, and the official one (`is_official`, a SQL condition) always. The one place
+    that rule is written: int_finishes_scored filters with it, dim_scoring_scenarios reports it. -#}
+{% macro scenario_is_computed(scenario_code, is_official) -%}
+    {%- set computed_scenarios = computed_scenario_codes(ref('scoring_scenarios')) -%}
+    {%- if computed_scenarios -%}
+        ({{ scenario_code }} in ('{{ computed_scenarios | join("', '") }}') or {{ is_official }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}

@@ -1,7 +1,6 @@
 -- Every finish scored under every scoring scenario: the round's race type picks the scale,
 -- the class position picks the points, and the scenario's distance rule may strike them.
 -- is_official_scenario marks the season's own scenario (reference.seasons); the rest are what-ifs.
-{%- set computed_scenarios = computed_scenario_codes(ref('scoring_scenarios')) %}
 with
 
 finishes_joined as (
@@ -47,11 +46,9 @@ finishes_with_scenario as (
         on
             scoring_scenarios.scenario_code = scenario_scales.scenario_code
             and finishes_joined.race_type = scenario_scales.race_type
-    {%- if computed_scenarios %}
-    where
-        scoring_scenarios.scenario_code in ('{{ computed_scenarios | join("', '") }}')
-        or scoring_scenarios.scenario_code = seasons.official_scenario_code
-    {%- endif %}
+    where {{ scenario_is_computed(
+        'scoring_scenarios.scenario_code', 'scoring_scenarios.scenario_code = seasons.official_scenario_code'
+    ) }}
 ),
 
 distance_rule_checked as (

@@ -8,19 +8,11 @@ team_best_results as (
 ),
 
 team_rounds_keyed as (
+    -- Every column of int_team_best_results passes through unchanged: selected as `team_best_results.*`.
     select
-        scenario_code,
-        is_official_scenario,
-        season,
-        round_number,
-        class_code,
-        team_name,
-        points,
-        {{ result_key('season', 'round_number', 'car_key', 'class_code', 'team_name') }} as result_key,
-        car_key,
-        car_number,
-        class_position
+        team_best_results.*,
+        {{ result_key('season', 'round_number', 'car_key', 'class_code', 'team_name') }} as result_key
     from team_best_results
 )
 
-select * from team_rounds_keyed
+select * from team_rounds_keyed  -- noqa: AM04

@@ -1,12 +1,5 @@
 -- The scoring scenarios: the official rules of each season and the what-ifs, each as a row of rules, and whether
 -- this build computed it (the var computed_scenarios can leave what-ifs out; official ones are always computed).
-{%- set computed_scenarios = computed_scenario_codes(ref('scoring_scenarios')) %}
-{%- if computed_scenarios %}
-    {%- set computed_condition = "(scoring_scenarios.scenario_code in ('" ~ computed_scenarios | join("', '")
-        ~ "') or official_for.scenario_code is not null)" %}
-{%- else %}
-    {%- set computed_condition = "true" %}
-{%- endif %}
 with
 
 scoring_scenarios as (
@@ -33,7 +26,8 @@ final as (
         scoring_scenarios.distance_basis,
         scoring_scenarios.tie_break,
         official_for.official_for_seasons,
-        {{ computed_condition }} as is_computed,
+        {{ scenario_is_computed('scoring_scenarios.scenario_code', 'official_for.scenario_code is not null') }}
+            as is_computed,
         scoring_scenarios.description,
         scoring_scenarios.source
     from scoring_scenarios
