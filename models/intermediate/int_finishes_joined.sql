@@ -1,15 +1,14 @@
--- What scoring needs of each reported result: its round, its team's standings name, the laps the distance rule
--- measures against, and its car's number for the season (int_cars_numbered, one row per season and car).
--- No round x car join to the entries: int_finishes_enriched adds the entry's chassis and engine for readers
--- that show them, so the scoring path never pays that join.
+-- Each reported result with what scoring and readers need of it: its round (race name and type, the laps the
+-- distance rule measures against), its class's display order, its team's standings name, and its car's entry
+-- that round (number, chassis, engine).
 with
 
 finishes as (
     select * from {{ ref('stg_finishes') }}
 ),
 
-cars_numbered as (
-    select * from {{ ref('int_cars_numbered') }}
+entries as (
+    select * from {{ ref('stg_entries') }}
 ),
 
 schedule as (
@@ -24,15 +23,29 @@ team_aliases as (
     select * from {{ ref('stg_team_aliases') }}
 ),
 
+classes as (
+    select * from {{ ref('classes') }}
+),
+
 finishes_joined as (
     select
+        -- One key for identified cars and for a team's unidentified car alike.
+        cast(finishes.season as {{ dbt.type_string() }})
+        || ':' || cast(finishes.round_number as {{ dbt.type_string() }})
+        || ':' || coalesce(
+            finishes.car_key,
+            lower(finishes.class_code) || ':' || team_aliases.team_name || ':unidentified'
+        ) as result_key,
         finishes.season,
         finishes.round_number,
         finishes.class_code,
+        classes.class_order,
         finishes.car_key,
-        cars_numbered.car_number,
+        entries.car_number,
         team_aliases.team_name,
         finishes.team_entered,
+        entries.chassis,
+        entries.engine,
         finishes.class_position,
         finishes.laps,
         finishes.laps_at_most,
@@ -46,12 +59,7 @@ finishes_joined as (
         schedule.race_type,
         schedule.overall_winner_laps,
         schedule.overall_winner_laps
-        - class_winner_gaps.laps_behind_overall_winner as class_winner_laps,
-        -- One key for identified cars and for a team's unidentified car alike.
-        {{ result_key(
-            'finishes.season', 'finishes.round_number', 'finishes.car_key', 'finishes.class_code',
-            'team_aliases.team_name'
-        ) }} as result_key
+        - class_winner_gaps.laps_behind_overall_winner as class_winner_laps
     from finishes
     inner join schedule
         on
@@ -59,10 +67,13 @@ finishes_joined as (
             and finishes.round_number = schedule.round_number
     inner join team_aliases
         on finishes.team_entered = team_aliases.team_alias
-    left join cars_numbered
+    inner join classes
+        on finishes.class_code = classes.class_code
+    left join entries
         on
-            finishes.season = cars_numbered.season
-            and finishes.car_key = cars_numbered.car_key
+            finishes.season = entries.season
+            and finishes.round_number = entries.round_number
+            and finishes.car_key = entries.car_key
     left join class_winner_gaps
         on
             finishes.season = class_winner_gaps.season

@@ -12,7 +12,7 @@ scoring_scenarios as (
 ),
 
 seasons as (
-    select * from {{ seed_or_parquet('seasons') }}
+    select * from {{ ref('seasons') }}
 ),
 
 scenario_scales as (
@@ -69,6 +69,8 @@ distance_rule_checked as (
 
 finishes_scored as (
     select
+        {{ surrogate_key(['checked_finishes.scenario_code', 'checked_finishes.result_key']) }}
+            as scenario_result_key,
         checked_finishes.scenario_code,
         checked_finishes.is_official_scenario,
         checked_finishes.result_key,
@@ -76,6 +78,7 @@ finishes_scored as (
         checked_finishes.round_number,
         checked_finishes.race_type,
         checked_finishes.class_code,
+        checked_finishes.class_order,
         checked_finishes.team_name,
         checked_finishes.car_key,
         checked_finishes.car_number,

@@ -1,6 +1,7 @@
--- One row per scheduled round: whether it has results yet. A season is added round by round (README), so a round
--- on the calendar without finishes is still to be raced: its points are still available, and no title is decided
--- and no champion named until the season's last round has results.
+-- One row per scheduled round: whether it has results yet, and the most points one team can still win there
+-- under the season's official scoring (the top of the scale its race type picks). A season is added round by
+-- round (README), so a round on the calendar without finishes is still to be raced, whatever its number: its
+-- points are still available, and no champion is named until every round of the season has results.
 with
 
 schedule as (
@@ -11,6 +12,18 @@ finishes as (
     select * from {{ ref('stg_finishes') }}
 ),
 
+seasons as (
+    select * from {{ ref('seasons') }}
+),
+
+scenario_scales as (
+    select * from {{ ref('scenario_scales') }}
+),
+
+points_scales as (
+    select * from {{ ref('points_scales') }}
+),
+
 rounds_with_results as (
     select distinct
         season,
@@ -18,18 +31,42 @@ rounds_with_results as (
     from finishes
 ),
 
-final as (
+official_scale_tops as (
     select
+        scenario_scales.scenario_code,
+        scenario_scales.race_type,
+        max(points_scales.points) as most_points_available
+    from scenario_scales
+    inner join points_scales
+        on scenario_scales.scale_code = points_scales.scale_code
+    group by scenario_scales.scenario_code, scenario_scales.race_type
+),
+
+rounds_raced as (
+    select
+        schedule.round_key,
         schedule.season,
         schedule.round_number,
+        schedule.race_name,
+        schedule.circuit,
+        schedule.race_date,
+        schedule.race_type,
+        schedule.overall_winner_laps,
         rounds_with_results.round_number is not null as has_results,
         count(rounds_with_results.round_number) over (partition by schedule.season)
-        = count(*) over (partition by schedule.season) as is_season_complete
+        = count(*) over (partition by schedule.season) as is_season_complete,
+        coalesce(official_scale_tops.most_points_available, 0) as most_points_available
     from schedule
+    inner join seasons
+        on schedule.season = seasons.season
+    left join official_scale_tops
+        on
+            seasons.official_scenario_code = official_scale_tops.scenario_code
+            and schedule.race_type = official_scale_tops.race_type
     left join rounds_with_results
         on
             schedule.season = rounds_with_results.season
             and schedule.round_number = rounds_with_results.round_number
 )
 
-select * from final
+select * from rounds_raced

@@ -1,18 +1,41 @@
--- Each team's scoring result per scenario, round and class (int_team_best_results, stored) with the result's
--- key, built from the scoring car as int_finishes_joined builds it: no model stores a unique text per team round
--- that only the race results read.
+-- A team scores only its highest-finishing entry: per scenario, round, class and team, its result with the most
+-- points, then the better class position (a team's cars never share one). Its other cars keep their class
+-- positions, so no other team moves up into them. Team rounds without points are left out.
 with
 
-team_best_results as (
-    select * from {{ ref('int_team_best_results') }}
+finishes_scored as (
+    select * from {{ ref('int_finishes_scored') }}
 ),
 
-team_rounds_keyed as (
-    -- Every column of int_team_best_results passes through unchanged: selected as `team_best_results.*`.
+results_ranked_within_team as (
     select
-        team_best_results.*,
-        {{ result_key('season', 'round_number', 'car_key', 'class_code', 'team_name') }} as result_key
-    from team_best_results
+        *,
+        row_number() over (
+            partition by scenario_code, season, round_number, class_code, team_name
+            order by points desc, class_position asc
+        ) as rank_within_team
+    from finishes_scored
+    where points > 0
+),
+
+team_best_results as (
+    select
+        {{ surrogate_key(['scenario_code', 'season', 'round_number', 'class_code', 'team_name']) }}
+            as team_round_key,
+        scenario_code,
+        is_official_scenario,
+        season,
+        round_number,
+        class_code,
+        class_order,
+        team_name,
+        result_key,
+        car_key,
+        car_number,
+        class_position,
+        points
+    from results_ranked_within_team
+    where rank_within_team = 1
 )
 
-select * from team_rounds_keyed  -- noqa: AM04
+select * from team_best_results

@@ -16,12 +16,13 @@ team_totals as (
         is_official_scenario,
         season,
         class_code,
+        class_order,
         team_name,
         cast(sum(points) as integer) as total_points,
         cast(count(*) as integer) as scoring_rounds,
         min(round_number) as first_scoring_round
     from team_rounds_scored
-    group by scenario_code, is_official_scenario, season, class_code, team_name
+    group by scenario_code, is_official_scenario, season, class_code, class_order, team_name
 ),
 
 countback_keys as (
@@ -49,6 +50,7 @@ countback_keys as (
 totals_ranked as (
     select
         team_totals.*,
+        scoring_scenarios.scenario_name,
         countback_keys.countback_key,
         scoring_scenarios.tie_break,
         cast(rank() over (
@@ -82,6 +84,7 @@ totals_ranked as (
 
 positions_labelled as (
     select
+        {{ surrogate_key(['scenario_code', 'season', 'class_code', 'team_name']) }} as team_standing_key,
         *,
         {{ shared_position_label(
             'championship_position', ['scenario_code', 'season', 'class_code']

@@ -1,20 +1,22 @@
--- The rounds of every season, as the schedule gives them.
+-- The rounds of every season, as the schedule gives them, and whether each has results yet.
 with
 
-schedule as (
-    select * from {{ ref('stg_schedule') }}
+rounds_raced as (
+    select * from {{ ref('int_rounds_raced') }}
 ),
 
 final as (
     select
+        round_key,
         season,
         round_number,
         race_name,
         circuit,
         race_date,
         race_type,
-        overall_winner_laps
-    from schedule
+        overall_winner_laps,
+        has_results
+    from rounds_raced
 )
 
 select * from final

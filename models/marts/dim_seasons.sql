@@ -10,8 +10,8 @@ scoring_scenarios as (
     select * from {{ ref('scoring_scenarios') }}
 ),
 
-schedule as (
-    select * from {{ ref('stg_schedule') }}
+rounds as (
+    select * from {{ ref('dim_rounds') }}
 ),
 
 published_team_standings as (
@@ -24,7 +24,7 @@ calendars as (
         count(*) as rounds_scheduled,
         min(race_date) as first_race_date,
         max(race_date) as last_race_date
-    from schedule
+    from rounds
     group by season
 ),
 

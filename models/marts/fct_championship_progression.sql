@@ -12,28 +12,8 @@ team_standings_ranked as (
     select * from {{ ref('int_team_standings_ranked') }}
 ),
 
-schedule as (
-    select * from {{ ref('stg_schedule') }}
-),
-
 rounds_raced as (
     select * from {{ ref('int_rounds_raced') }}
-),
-
-seasons as (
-    select * from {{ ref('seasons') }}
-),
-
-classes as (
-    select * from {{ ref('classes') }}
-),
-
-scenario_scales as (
-    select * from {{ ref('scenario_scales') }}
-),
-
-points_scales as (
-    select * from {{ ref('points_scales') }}
 ),
 
 championship_teams as (
@@ -41,37 +21,28 @@ championship_teams as (
         season,
         scenario_code,
         class_code,
+        class_order,
         team_name
     from team_standings_ranked
     where is_official_scenario
 ),
 
-rounds_with_points_available as (
-    select
-        schedule.season,
-        schedule.round_number,
-        max(points_scales.points) as most_points_available
-    from schedule
-    inner join seasons
-        on schedule.season = seasons.season
-    inner join scenario_scales
-        on
-            schedule.race_type = scenario_scales.race_type
-            and seasons.official_scenario_code = scenario_scales.scenario_code
-    inner join points_scales
-        on scenario_scales.scale_code = points_scales.scale_code
-    group by schedule.season, schedule.round_number
-),
-
 rounds_with_points_remaining as (
+    -- After a round, a team can still win the top points of every round not raced yet: the rounds after it, and
+    -- any earlier round still to be raced (postponed, or its results not entered yet).
     select
         season,
         round_number,
+        has_results,
         coalesce(sum(most_points_available) over (
             partition by season
             order by round_number rows between 1 following and unbounded following
+        ), 0)
+        + coalesce(sum(case when not has_results then most_points_available else 0 end) over (
+            partition by season
+            order by round_number rows between unbounded preceding and 1 preceding
         ), 0) as points_still_available
-    from rounds_with_points_available
+    from rounds_raced
 ),
 
 team_round_grid as (
@@ -79,18 +50,16 @@ team_round_grid as (
         championship_teams.season,
         championship_teams.scenario_code,
         championship_teams.class_code,
+        championship_teams.class_order,
         championship_teams.team_name,
         rounds_with_points_remaining.round_number,
         rounds_with_points_remaining.points_still_available,
         coalesce(team_rounds.points, 0) as round_points
     from championship_teams
     inner join rounds_with_points_remaining
-        on championship_teams.season = rounds_with_points_remaining.season
-    inner join rounds_raced
         on
-            rounds_with_points_remaining.season = rounds_raced.season
-            and rounds_with_points_remaining.round_number = rounds_raced.round_number
-            and rounds_raced.has_results
+            championship_teams.season = rounds_with_points_remaining.season
+            and rounds_with_points_remaining.has_results
     left join team_rounds_scored as team_rounds
         on
             championship_teams.season = team_rounds.season
@@ -145,10 +114,14 @@ title_decisions as (
 
 final as (
     select
+        {{ surrogate_key([
+            'positions.scenario_code', 'positions.season', 'positions.round_number', 'positions.class_code',
+            'positions.team_name'
+        ]) }} as team_round_key,
         positions.season,
         positions.scenario_code,
         positions.class_code,
-        classes.class_order,
+        positions.class_order,
         positions.team_name,
         positions.round_number,
         cast(positions.round_points as integer) as round_points,
@@ -168,8 +141,6 @@ final as (
             positions.season = decisions.season
             and positions.class_code = decisions.class_code
             and positions.round_number = decisions.round_number
-    inner join classes
-        on positions.class_code = classes.class_code
 )
 
 select * from final

@@ -1,5 +1,7 @@
--- Each driver scores the class points of the car they drove (finishing points), plus any bonus points
--- recorded in driver_bonus_points. Drivers of a result whose car is unidentified cannot be credited.
+-- Each driver scores, per round and class, the class points of the car they drove (finishing points) once: where
+-- a driver was nominated for two cars of one class in a race, the better result (most points, then the better
+-- class position) counts. Bonus points recorded in driver_bonus_points are added once per driver, round and
+-- class. Drivers of a result whose car is unidentified cannot be credited.
 with
 
 finishes_scored as (
@@ -12,10 +14,6 @@ car_drivers as (
 
 driver_bonus_points as (
     select * from {{ ref('stg_driver_bonus_points') }}
-),
-
-classes as (
-    select * from {{ ref('classes') }}
 ),
 
 identified_car_results as (
@@ -32,61 +30,71 @@ bonuses_by_driver_round as (
         class_code,
         driver_name,
         sum(case when bonus_kind = 'pole' then bonus_points else 0 end) as pole_bonus_points,
-        sum(case when bonus_kind = 'most_laps' then bonus_points else 0 end) as most_laps_bonus_points
+        sum(case when bonus_kind = 'most_laps' then bonus_points else 0 end) as most_laps_bonus_points,
+        {{ sorted_listagg('bonus_source', "' ; '") }} as bonus_source
     from driver_bonus_points
     group by season, round_number, class_code, driver_name
 ),
 
-drivers_joined_to_results as (
+driver_results_ranked as (
     select
         car_drivers.season,
         results.scenario_code,
         car_drivers.round_number,
         results.class_code,
+        results.class_order,
         car_drivers.driver_name,
         car_drivers.car_key,
         results.car_number,
         results.team_name,
         results.class_position,
         results.points as finishing_points,
-        coalesce(bonuses.pole_bonus_points, 0) as pole_bonus_points,
-        coalesce(bonuses.most_laps_bonus_points, 0) as most_laps_bonus_points
+        row_number() over (
+            partition by car_drivers.season, car_drivers.round_number, results.class_code, car_drivers.driver_name
+            order by results.points desc, results.class_position asc nulls last, car_drivers.car_key asc
+        ) as rank_within_driver_round
     from car_drivers
     inner join identified_car_results as results
         on
             car_drivers.season = results.season
             and car_drivers.round_number = results.round_number
             and car_drivers.car_key = results.car_key
-    left join bonuses_by_driver_round as bonuses
-        on
-            car_drivers.season = bonuses.season
-            and car_drivers.round_number = bonuses.round_number
-            and results.class_code = bonuses.class_code
-            and car_drivers.driver_name = bonuses.driver_name
 ),
 
 final as (
     select
-        driver_rounds.season,
-        driver_rounds.scenario_code,
-        driver_rounds.round_number,
-        driver_rounds.class_code,
-        classes.class_order,
-        driver_rounds.driver_name,
-        driver_rounds.car_key,
-        driver_rounds.car_number,
-        driver_rounds.team_name,
-        driver_rounds.class_position,
-        cast(driver_rounds.finishing_points as integer) as finishing_points,
-        cast(driver_rounds.pole_bonus_points as integer) as pole_bonus_points,
-        cast(driver_rounds.most_laps_bonus_points as integer) as most_laps_bonus_points,
+        {{ surrogate_key([
+            'driver_results.season', 'driver_results.round_number', 'driver_results.class_code',
+            'driver_results.driver_name'
+        ]) }} as driver_round_key,
+        driver_results.season,
+        driver_results.scenario_code,
+        driver_results.round_number,
+        driver_results.class_code,
+        driver_results.class_order,
+        driver_results.driver_name,
+        driver_results.car_key,
+        driver_results.car_number,
+        driver_results.team_name,
+        driver_results.class_position,
+        cast(driver_results.finishing_points as integer) as finishing_points,
+        cast(coalesce(bonuses.pole_bonus_points, 0) as integer) as pole_bonus_points,
+        cast(coalesce(bonuses.most_laps_bonus_points, 0) as integer) as most_laps_bonus_points,
         cast(
-            driver_rounds.finishing_points + driver_rounds.pole_bonus_points + driver_rounds.most_laps_bonus_points
+            driver_results.finishing_points
+            + coalesce(bonuses.pole_bonus_points, 0)
+            + coalesce(bonuses.most_laps_bonus_points, 0)
             as integer
-        ) as total_points
-    from drivers_joined_to_results as driver_rounds
-    inner join classes
-        on driver_rounds.class_code = classes.class_code
+        ) as total_points,
+        bonuses.bonus_source
+    from driver_results_ranked as driver_results
+    left join bonuses_by_driver_round as bonuses
+        on
+            driver_results.season = bonuses.season
+            and driver_results.round_number = bonuses.round_number
+            and driver_results.class_code = bonuses.class_code
+            and driver_results.driver_name = bonuses.driver_name
+    where driver_results.rank_within_driver_round = 1
 )
 
 select * from final

@@ -5,16 +5,12 @@ finishes_scored as (
     select * from {{ ref('int_finishes_scored') }}
 ),
 
-finishes_enriched as (
-    select * from {{ ref('int_finishes_enriched') }}
+finishes_joined as (
+    select * from {{ ref('int_finishes_joined') }}
 ),
 
 team_rounds_scored as (
     select * from {{ ref('int_team_rounds_scored') }}
-),
-
-classes as (
-    select * from {{ ref('classes') }}
 ),
 
 official_results as (
@@ -31,7 +27,7 @@ final as (
         finishes.race_name,
         results.race_type,
         results.class_code,
-        classes.class_order,
+        results.class_order,
         results.car_key,
         results.car_number,
         results.team_name,
@@ -51,10 +47,8 @@ final as (
         -- The BI interface names this column `source`, a keyword in some dialects.
         finishes.finish_source as source  -- noqa: RF04
     from official_results as results
-    inner join finishes_enriched as finishes
+    inner join finishes_joined as finishes
         on results.result_key = finishes.result_key
-    inner join classes
-        on results.class_code = classes.class_code
     left join team_rounds_scored as team_rounds
         on
             results.scenario_code = team_rounds.scenario_code

@@ -1,19 +1,16 @@
+-- The class winners of every round (official results in first place) with their drivers.
 with
 
-finishes_joined as (
-    select * from {{ ref('int_finishes_joined') }}
+race_results as (
+    select * from {{ ref('fct_race_results') }}
 ),
 
 car_drivers as (
     select * from {{ ref('stg_car_drivers') }}
 ),
 
-classes as (
-    select * from {{ ref('classes') }}
-),
-
 class_winners as (
-    select * from finishes_joined
+    select * from race_results
     where class_position = 1
 ),
 
@@ -34,11 +31,12 @@ winner_drivers as (
 
 final as (
     select
+        class_winners.result_key,
         class_winners.season,
         class_winners.round_number,
         class_winners.race_name,
         class_winners.class_code,
-        classes.class_order,
+        class_winners.class_order,
         class_winners.car_number,
         class_winners.team_name,
         winner_drivers.drivers
@@ -48,8 +46,6 @@ final as (
             class_winners.season = winner_drivers.season
             and class_winners.round_number = winner_drivers.round_number
             and class_winners.car_key = winner_drivers.car_key
-    inner join classes
-        on class_winners.class_code = classes.class_code
 )
 
 select * from final

@@ -2,8 +2,8 @@
 -- how many it checked (laps or a bound known), struck, and could not test; and who is champion under it.
 with
 
-finishes_scored as (
-    select * from {{ ref('int_finishes_scored') }}
+scenario_race_results as (
+    select * from {{ ref('fct_scenario_race_results') }}
 ),
 
 scenario_champions as (
@@ -11,23 +11,11 @@ scenario_champions as (
 ),
 
 scoring_scenarios as (
-    select * from {{ ref('scoring_scenarios') }}
+    select * from {{ ref('dim_scoring_scenarios') }}
 ),
 
 distance_rule_outcomes as (
     select * from {{ ref('distance_rule_outcomes') }}
-),
-
-classes as (
-    select * from {{ ref('classes') }}
-),
-
-officially_scoring_results as (
-    select
-        season,
-        result_key
-    from finishes_scored
-    where is_official_scenario and points > 0
 ),
 
 rule_outcomes as (
@@ -36,6 +24,7 @@ rule_outcomes as (
         scenario.scenario_code,
         scenario.is_official_scenario,
         scenario.class_code,
+        scenario.class_order,
         cast(count(*) as integer) as scoring_results,
         cast(count(case when outcomes.is_checked then 1 end) as integer) as checked_results,
         cast(count(case when outcomes.strikes_points then 1 end) as integer) as struck_results,
@@ -43,24 +32,28 @@ rule_outcomes as (
             case when outcomes.strikes_points and scenario.laps is null then 1 end
         ) as integer) as known_short_results,
         cast(count(case when outcomes.is_untested then 1 end) as integer) as unknown_results
-    from finishes_scored as scenario
-    inner join officially_scoring_results as official
-        on
-            scenario.season = official.season
-            and scenario.result_key = official.result_key
+    from scenario_race_results as scenario
     inner join distance_rule_outcomes as outcomes
         on scenario.distance_rule_outcome = outcomes.distance_rule_outcome
-    group by scenario.season, scenario.scenario_code, scenario.is_official_scenario, scenario.class_code
+    where scenario.official_points > 0
+    group by
+        scenario.season,
+        scenario.scenario_code,
+        scenario.is_official_scenario,
+        scenario.class_code,
+        scenario.class_order
 ),
 
 final as (
     select
+        {{ surrogate_key(['outcomes.scenario_code', 'outcomes.season', 'outcomes.class_code']) }}
+            as scenario_class_key,
         outcomes.season,
         outcomes.scenario_code,
         scoring_scenarios.scenario_name,
         outcomes.is_official_scenario,
         outcomes.class_code,
-        classes.class_order,
+        outcomes.class_order,
         scoring_scenarios.min_distance_fraction,
         scoring_scenarios.distance_basis,
         outcomes.scoring_results,
@@ -82,8 +75,6 @@ final as (
     from rule_outcomes as outcomes
     inner join scoring_scenarios
         on outcomes.scenario_code = scoring_scenarios.scenario_code
-    inner join classes
-        on outcomes.class_code = classes.class_code
     left join scenario_champions
         on
             outcomes.season = scenario_champions.season

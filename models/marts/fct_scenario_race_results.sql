@@ -6,10 +6,6 @@ finishes_scored as (
     select * from {{ ref('int_finishes_scored') }}
 ),
 
-classes as (
-    select * from {{ ref('classes') }}
-),
-
 official_results as (
     select
         result_key,
@@ -20,13 +16,14 @@ official_results as (
 
 final as (
     select
+        scenario.scenario_result_key,
         scenario.season,
         scenario.scenario_code,
         scenario.is_official_scenario,
         scenario.result_key,
         scenario.round_number,
         scenario.class_code,
-        classes.class_order,
+        scenario.class_order,
         scenario.team_name,
         scenario.car_number,
         scenario.class_position,
@@ -41,8 +38,6 @@ final as (
     from finishes_scored as scenario
     inner join official_results
         on scenario.result_key = official_results.result_key
-    inner join classes
-        on scenario.class_code = classes.class_code
 )
 
 select * from final

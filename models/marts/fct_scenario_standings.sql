@@ -6,14 +6,6 @@ team_standings_ranked as (
     select * from {{ ref('int_team_standings_ranked') }}
 ),
 
-scoring_scenarios as (
-    select * from {{ ref('scoring_scenarios') }}
-),
-
-classes as (
-    select * from {{ ref('classes') }}
-),
-
 scenario_champions as (
     select * from {{ ref('int_scenario_champions') }}
 ),
@@ -27,6 +19,7 @@ scenarios_per_season as (
     select distinct
         season,
         scenario_code,
+        scenario_name,
         is_official_scenario
     from team_standings_ranked
 ),
@@ -35,8 +28,10 @@ teams_left_out as (
     select
         scenarios.season,
         scenarios.scenario_code,
+        scenarios.scenario_name,
         scenarios.is_official_scenario,
         official.class_code,
+        official.class_order,
         official.team_name,
         cast(null as integer) as championship_position,
         cast(null as {{ dbt.type_string() }}) as position_label,
@@ -60,8 +55,10 @@ scenario_tables as (
     select
         season,
         scenario_code,
+        scenario_name,
         is_official_scenario,
         class_code,
+        class_order,
         team_name,
         championship_position,
         position_label,
@@ -74,12 +71,14 @@ scenario_tables as (
 
 final as (
     select
+        {{ surrogate_key(['scenario.scenario_code', 'scenario.season', 'scenario.class_code', 'scenario.team_name']) }}
+            as team_standing_key,
         scenario.season,
         scenario.scenario_code,
-        scoring_scenarios.scenario_name,
+        scenario.scenario_name,
         scenario.is_official_scenario,
         scenario.class_code,
-        classes.class_order,
+        scenario.class_order,
         scenario.team_name,
         scenario.championship_position,
         scenario.position_label,
@@ -100,10 +99,6 @@ final as (
         scenario_champions.official_champion_team_name,
         scenario_champions.is_champion_changed
     from scenario_tables as scenario
-    inner join scoring_scenarios
-        on scenario.scenario_code = scoring_scenarios.scenario_code
-    inner join classes
-        on scenario.class_code = classes.class_code
     left join scenario_champions
         on
             scenario.scenario_code = scenario_champions.scenario_code

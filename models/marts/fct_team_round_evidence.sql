@@ -2,30 +2,27 @@
 -- scoring car's class position rests on, and how many sources the row cites.
 with
 
-team_rounds_scored as (
-    select * from {{ ref('int_team_rounds_scored') }}
+team_round_points as (
+    select * from {{ ref('fct_team_round_points') }}
 ),
 
 finishes_joined as (
     select * from {{ ref('int_finishes_joined') }}
 ),
 
-classes as (
-    select * from {{ ref('classes') }}
-),
-
 final as (
     select
+        team_rounds.team_round_key,
         team_rounds.season,
         team_rounds.scenario_code,
         team_rounds.round_number,
         finishes.race_name,
         team_rounds.class_code,
-        classes.class_order,
+        team_rounds.class_order,
         team_rounds.team_name,
         team_rounds.car_number,
         team_rounds.class_position,
-        cast(team_rounds.points as integer) as points,
+        team_rounds.points,
         finishes.evidence,
         finishes.evidence != 'published_points' as is_cross_checked,
         finishes.evidence = 'race_results' as has_evidence_beyond_season_article,
@@ -36,12 +33,9 @@ final as (
             as integer
         ) as source_count,
         finishes.finish_source as source  -- noqa: RF04
-    from team_rounds_scored as team_rounds
+    from team_round_points as team_rounds
     inner join finishes_joined as finishes
         on team_rounds.result_key = finishes.result_key
-    inner join classes
-        on team_rounds.class_code = classes.class_code
-    where team_rounds.is_official_scenario
 )
 
 select * from final

@@ -5,26 +5,22 @@ team_rounds_scored as (
     select * from {{ ref('int_team_rounds_scored') }}
 ),
 
-classes as (
-    select * from {{ ref('classes') }}
-),
-
 final as (
     select
-        team_rounds.season,
-        team_rounds.scenario_code,
-        team_rounds.class_code,
-        classes.class_order,
-        team_rounds.team_name,
-        team_rounds.round_number,
-        team_rounds.car_key,
-        team_rounds.car_number,
-        team_rounds.class_position,
-        cast(team_rounds.points as integer) as points
-    from team_rounds_scored as team_rounds
-    inner join classes
-        on team_rounds.class_code = classes.class_code
-    where team_rounds.is_official_scenario
+        team_round_key,
+        season,
+        scenario_code,
+        class_code,
+        class_order,
+        team_name,
+        round_number,
+        result_key,
+        car_key,
+        car_number,
+        class_position,
+        cast(points as integer) as points
+    from team_rounds_scored
+    where is_official_scenario
 )
 
 select * from final

@@ -1,6 +1,7 @@
-{#- One column per round, up to the last round of the longest season in the data (null beyond a season's end). -#}
-{%- set round_numbers = standings_round_numbers() -%}
--- depends_on: {{ ref('stg_schedule') }}
+{#- One column per round up to the var standings_round_columns (dbt_project.yml; fct_team_standings.yml lists the
+    same columns): null where the team scored nothing or its season has no such round. A season longer than that
+    fails tests/singular/assert_seasons_fit_the_wide_standings.sql. -#}
+{%- set round_numbers = range(1, var('standings_round_columns') + 1) -%}
 with
 
 team_standings_ranked as (
@@ -11,10 +12,6 @@ team_rounds_scored as (
     select * from {{ ref('int_team_rounds_scored') }}
 ),
 
-classes as (
-    select * from {{ ref('classes') }}
-),
-
 official_standings as (
     select * from team_standings_ranked
     where is_official_scenario
@@ -22,13 +19,13 @@ official_standings as (
 
 round_points_pivoted as (
     select
-        {% for round_number in round_numbers -%}
-            cast(max(case when round_number = {{ round_number }} then points end) as integer)
-                as round_{{ round_number }}_points,
-        {% endfor -%}
         season,
         class_code,
-        team_name
+        team_name,
+        {% for round_number in round_numbers -%}
+            cast(max(case when round_number = {{ round_number }} then points end) as integer)
+                as round_{{ round_number }}_points{{ "," if not loop.last }}
+        {% endfor %}
     from team_rounds_scored
     where is_official_scenario
     group by season, class_code, team_name
@@ -36,10 +33,11 @@ round_points_pivoted as (
 
 final as (
     select
+        standings.team_standing_key,
         standings.season,
         standings.scenario_code,
         standings.class_code,
-        classes.class_order,
+        standings.class_order,
         standings.team_name,
         standings.championship_position,
         standings.position_label,
@@ -54,8 +52,6 @@ final as (
             standings.season = round_points.season
             and standings.class_code = round_points.class_code
             and standings.team_name = round_points.team_name
-    inner join classes
-        on standings.class_code = classes.class_code
 )
 
 select * from final

@@ -1,7 +1,7 @@
 with
 
 source_car_drivers as (
-    select * from {{ seed_or_parquet('car_drivers') }}
+    select * from {{ ref('car_drivers') }}
 ),
 
 renamed as (
@@ -12,6 +12,13 @@ renamed as (
         {{ normalized_text('driver_name') }} as driver_name,
         source as driver_source
     from source_car_drivers
+),
+
+keyed as (
+    select
+        {{ surrogate_key(['season', 'round_number', 'car_key', 'driver_name']) }} as car_driver_key,
+        *
+    from renamed
 )
 
-select * from renamed
+select * from keyed

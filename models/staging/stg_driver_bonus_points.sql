@@ -1,7 +1,7 @@
 with
 
 source_driver_bonus_points as (
-    select * from {{ seed_or_parquet('driver_bonus_points') }}
+    select * from {{ ref('driver_bonus_points') }}
 ),
 
 renamed as (
@@ -11,8 +11,16 @@ renamed as (
         upper({{ normalized_text('class_code') }}) as class_code,
         {{ normalized_text('driver_name') }} as driver_name,
         {{ normalized_text('bonus_kind') }} as bonus_kind,
-        points as bonus_points
+        points as bonus_points,
+        source as bonus_source
     from source_driver_bonus_points
+),
+
+keyed as (
+    select
+        {{ surrogate_key(['season', 'round_number', 'class_code', 'driver_name', 'bonus_kind']) }} as driver_bonus_key,
+        *
+    from renamed
 )
 
-select * from renamed
+select * from keyed

@@ -1,7 +1,7 @@
 with
 
 source_entries as (
-    select * from {{ seed_or_parquet('entries') }}
+    select * from {{ ref('entries') }}
 ),
 
 renamed as (
@@ -19,6 +19,13 @@ renamed as (
         entry_source,
         car_number_source
     from source_entries
+),
+
+keyed as (
+    select
+        {{ surrogate_key(['season', 'round_number', 'car_key']) }} as entry_key,
+        *
+    from renamed
 )
 
-select * from renamed
+select * from keyed

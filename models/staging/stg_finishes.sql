@@ -1,7 +1,7 @@
 with
 
 source_finishes as (
-    select * from {{ seed_or_parquet('finishes') }}
+    select * from {{ ref('finishes') }}
 ),
 
 renamed as (
@@ -21,6 +21,13 @@ renamed as (
         note as finish_note,
         source as finish_source
     from source_finishes
+),
+
+keyed as (
+    select
+        {{ surrogate_key(['season', 'round_number', 'class_code', 'team_entered', 'car_key']) }} as finish_key,
+        *
+    from renamed
 )
 
-select * from renamed
+select * from keyed

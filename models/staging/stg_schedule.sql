@@ -1,7 +1,7 @@
 with
 
 source_schedule as (
-    select * from {{ seed_or_parquet('schedule') }}
+    select * from {{ ref('schedule') }}
 ),
 
 renamed as (
@@ -14,6 +14,13 @@ renamed as (
         lower({{ normalized_text('race_type') }}) as race_type,
         overall_winner_laps
     from source_schedule
+),
+
+keyed as (
+    select
+        {{ surrogate_key(['season', 'round_number']) }} as round_key,
+        *
+    from renamed
 )
 
-select * from renamed
+select * from keyed

@@ -1,7 +1,7 @@
 with
 
 source_team_aliases as (
-    select * from {{ seed_or_parquet('team_aliases') }}
+    select * from {{ ref('team_aliases') }}
 ),
 
 renamed as (

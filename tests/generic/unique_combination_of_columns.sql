@@ -1,9 +1,13 @@
-{#- Fails with one row per combination of `combination` columns that occurs more than once. -#}
-{% test unique_combination_of_columns(model, combination) %}
-    select
-        {{ combination | join(', ') }},
-        count(*) as occurrences
-    from {{ model }}
-    group by {{ combination | join(', ') }}
-    having count(*) > 1
+{#- The grain over several columns: fails with every row whose combination of `combination_of_columns` occurs
+    more than once (as dbt_utils' test of the same name, but returning the rows themselves). -#}
+{% test unique_combination_of_columns(model, combination_of_columns) %}
+    {%- set columns = combination_of_columns | join(', ') %}
+    select *
+    from (
+        select
+            *,
+            count(*) over (partition by {{ columns }}) as rows_sharing_these_values
+        from {{ model }}
+    ) as counted
+    where rows_sharing_these_values > 1
 {% endtest %}

@@ -1,6 +1,6 @@
--- Seasons with published tables only (seeds/expected): every published team appears in the reconciliation with
+-- Classes with published tables only (seeds/expected): every published team appears in the reconciliation with
 -- all its measures (each round of its season, total, position label, row order), and every computed team of
--- such a season appears in a published table. Returns the teams whose cells are incomplete.
+-- such a class appears in a published table. Returns the teams whose cells are incomplete.
 with
 
 reconciliation as (
@@ -8,7 +8,7 @@ reconciliation as (
 ),
 
 schedule as (
-    select * from {{ ref('stg_schedule') }}
+    select * from {{ ref('dim_rounds') }}
 ),
 
 rounds_per_season as (

@@ -1,0 +1,14 @@
+{#- Fails with every row whose `column_name` is not below the previous row's, in `order_by` order within each
+    `partition_by` group (e.g. a points scale: each place pays less than the one before). -#}
+{% test strictly_decreasing(model, column_name, order_by, partition_by) %}
+    select *
+    from (
+        select
+            *,
+            lag({{ column_name }}) over (
+                partition by {{ partition_by }} order by {{ order_by }}
+            ) as previous_value
+        from {{ model }}
+    ) as ordered
+    where {{ column_name }} >= previous_value
+{% endtest %}
