@@ -50,6 +50,9 @@ DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
 NOT_WRITABLE_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS}
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 CHILD_GRACE_SECONDS = 5.0
+# A failed test's stored rows printed when the build refuses to publish (the rest stay queryable by the name shown).
+FAILING_ROWS_SHOWN = 10
+SELECTION_FLAGS = {"--select", "-s", "--exclude", "--selector", "--resource-type", "--exclude-resource-type"}
 
 
 class BuildStopped(Exception):
@@ -304,9 +307,15 @@ def verification_problems(side: Path, marts: list[tuple[str, str]]) -> list[str]
     return problems
 
 
-def verify(side: Path, since: float) -> None:
+def verify(side: Path, since: float, dbt_args: list[str]) -> None:
     marts = declared_marts(PROJECT_DIR / "target" / "manifest.json", since)
     problems = verification_problems(side, marts)
+    if problems and SELECTION_FLAGS.intersection(argument.split("=")[0] for argument in dbt_args):
+        raise BuildStopped(
+            "BUILD_ARGS select part of the project, and a partial build is never published (the published file "
+            "always holds every mart from one run); nothing was published. Run `make build` without a selection, "
+            "or plain `.venv/bin/dbt build --select ...` with ALMS_DUCKDB_PATH pointing at a file of your own."
+        )
     if problems:
         raise BuildStopped(f"The built file failed verification: {'; '.join(capped(problems, 5))}; "
                            "nothing was published.")
@@ -330,15 +339,56 @@ def publish(side: Path, published: Path) -> None:
         fsync_folder(published.parent)
 
 
+def failed_tests(target: Path, since: float) -> list[tuple[str, str | None]]:
+    """(test name, relation holding its failing rows or None) of each data test this build failed."""
+    run_results, manifest = target / "run_results.json", target / "manifest.json"
+    if not run_results.exists() or run_results.stat().st_mtime < since or not manifest.exists():
+        return []
+    nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"]
+    failed = []
+    for result in json.loads(run_results.read_text(encoding="utf-8"))["results"]:
+        node = nodes.get(result["unique_id"], {})
+        if result["status"] == "fail" and node.get("resource_type") == "test":
+            failed.append((node["name"], node.get("relation_name")))
+    return failed
+
+
+def print_failing_rows(side: Path, target: Path, since: float, limit: int = FAILING_ROWS_SHOWN) -> None:
+    """Each failed test's stored rows (store_failures), so the output names the rows, not only a count."""
+    failed = failed_tests(target, since)
+    if not failed or not side.exists():
+        return
+    connection = duckdb.connect(str(side), read_only=True)
+    try:
+        for name, relation in failed:
+            if relation is None:
+                continue
+            try:
+                cursor = connection.execute(f"select * from {relation} limit {limit + 1}")
+            except duckdb.Error:
+                continue
+            columns = [column[0] for column in cursor.description]
+            rows = cursor.fetchall()
+            print(f"{name} failed on these rows ({relation}):")
+            print("  " + " | ".join(columns))
+            for row in rows[:limit]:
+                print("  " + " | ".join("null" if value is None else str(value) for value in row))
+            if len(rows) > limit:
+                print(f"  ... (first {limit} shown)")
+    finally:
+        connection.close()
+
+
 def build_side_file(side: Path, dbt_args: list[str], published: Path) -> None:
     started = time.time() - 1
     returncode, disk_full = run_dbt_build(side, dbt_args)
     if disk_full:
         raise OSError(errno.ENOSPC, disk_full)
     if returncode != 0:
+        print_failing_rows(side, PROJECT_DIR / "target", since=started)
         raise BuildStopped(f"dbt build failed (see above); {unchanged(published)}.")
     checkpoint(side)
-    verify(side, since=started)
+    verify(side, since=started, dbt_args=dbt_args)
 
 
 def build_and_publish(dbt_args: list[str], wait_seconds: float) -> int:

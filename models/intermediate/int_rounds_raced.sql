@@ -1,7 +1,8 @@
--- One row per scheduled round: whether it has results yet, and the most points one team can still win there
--- under the season's official scoring (the top of the scale its race type picks). A season is added round by
--- round (README), so a round on the calendar without finishes is still to be raced, whatever its number: its
--- points are still available, and no champion is named until every round of the season has results.
+-- One row per scheduled round: its status (raced once it has results, cancelled when round_cancellations says so,
+-- else scheduled), and the most points one team can still win there under the season's official scoring (the top
+-- of the scale its race type picks; none at a cancelled round). A season is added round by round (README), so a
+-- round on the calendar without finishes is still to be raced, whatever its number: its points are still
+-- available, and no champion is named until every round of the season that is not cancelled has results.
 with
 
 schedule as (
@@ -10,6 +11,10 @@ schedule as (
 
 finishes as (
     select * from {{ ref('stg_finishes') }}
+),
+
+round_cancellations as (
+    select * from {{ ref('stg_round_cancellations') }}
 ),
 
 seasons as (
@@ -53,9 +58,17 @@ rounds_raced as (
         schedule.race_type,
         schedule.overall_winner_laps,
         rounds_with_results.round_number is not null as has_results,
-        count(rounds_with_results.round_number) over (partition by schedule.season)
-        = count(*) over (partition by schedule.season) as is_season_complete,
-        coalesce(official_scale_tops.most_points_available, 0) as most_points_available
+        round_cancellations.round_key is not null as is_cancelled,
+        round_cancellations.cancellation_reason,
+        case
+            when round_cancellations.round_key is not null then 'cancelled'
+            when rounds_with_results.round_number is not null then 'raced'
+            else 'scheduled'
+        end as round_status,
+        case
+            when round_cancellations.round_key is null then coalesce(official_scale_tops.most_points_available, 0)
+            else 0
+        end as most_points_available
     from schedule
     inner join seasons
         on schedule.season = seasons.season
@@ -67,6 +80,16 @@ rounds_raced as (
         on
             schedule.season = rounds_with_results.season
             and schedule.round_number = rounds_with_results.round_number
+    left join round_cancellations
+        on schedule.round_key = round_cancellations.round_key
+),
+
+seasons_completed as (
+    -- A season is complete once every round of it that is not cancelled has results.
+    select
+        *,
+        count(case when round_status = 'scheduled' then 1 end) over (partition by season) = 0 as is_season_complete
+    from rounds_raced
 )
 
-select * from rounds_raced
+select * from seasons_completed

@@ -1,4 +1,4 @@
--- The rounds of every season, as the schedule gives them, and whether each has results yet.
+-- The rounds of every season, as the schedule gives them, and each round's status: raced, cancelled or scheduled.
 with
 
 rounds_raced as (
@@ -15,7 +15,9 @@ final as (
         race_date,
         race_type,
         overall_winner_laps,
-        has_results
+        has_results,
+        round_status,
+        cancellation_reason
     from rounds_raced
 )
 

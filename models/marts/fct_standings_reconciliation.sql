@@ -20,10 +20,6 @@ team_round_points as (
     select * from {{ ref('fct_team_round_points') }}
 ),
 
-classes as (
-    select * from {{ ref('classes') }}
-),
-
 finishes_sharing_class_position as (
     select * from {{ ref('int_finishes_sharing_class_position') }}
 ),
@@ -75,6 +71,7 @@ computed_cells as (
         season,
         scenario_code,
         class_code,
+        class_order,
         team_name,
         'round_' || cast(round_number as {{ dbt.type_string() }}) || '_points' as measure,
         round_number,
@@ -85,6 +82,7 @@ computed_cells as (
         season,
         scenario_code,
         class_code,
+        class_order,
         team_name,
         'total_points' as measure,
         null as round_number,
@@ -95,6 +93,7 @@ computed_cells as (
         season,
         scenario_code,
         class_code,
+        class_order,
         team_name,
         'position_label' as measure,
         null as round_number,
@@ -105,6 +104,7 @@ computed_cells as (
         season,
         scenario_code,
         class_code,
+        class_order,
         team_name,
         'display_order' as measure,
         null as round_number,
@@ -115,7 +115,8 @@ computed_cells as (
 cells_compared as (
     select
         coalesce(published_cells.season, computed_cells.season) as season,
-        -- A team only the published table has takes its season's official scenario from the other teams.
+        -- A team only the published table has takes its season's official scenario (and its class's order)
+        -- from the other teams.
         coalesce(
             computed_cells.scenario_code,
             max(computed_cells.scenario_code) over (
@@ -123,6 +124,12 @@ cells_compared as (
             )
         ) as scenario_code,
         coalesce(published_cells.class_code, computed_cells.class_code) as class_code,
+        coalesce(
+            computed_cells.class_order,
+            max(computed_cells.class_order) over (
+                partition by coalesce(published_cells.class_code, computed_cells.class_code)
+            )
+        ) as class_order,
         coalesce(published_cells.team_name, computed_cells.team_name) as team_name,
         coalesce(published_cells.measure, computed_cells.measure) as measure,
         coalesce(published_cells.round_number, computed_cells.round_number) as round_number,
@@ -159,7 +166,7 @@ final as (
         cells.season,
         cells.scenario_code,
         cells.class_code,
-        classes.class_order,
+        cells.class_order,
         cells.team_name,
         cells.measure,
         cells.round_number,
@@ -177,8 +184,6 @@ final as (
         exceptions_occurring.reason as exception_reason,
         exceptions_occurring.source as exception_source
     from cells_compared as cells
-    inner join classes
-        on cells.class_code = classes.class_code
     left join exceptions_occurring
         on
             cells.season = exceptions_occurring.season

@@ -25,7 +25,7 @@ final as (
         team_rounds.points,
         finishes.evidence,
         finishes.evidence != 'published_points' as is_cross_checked,
-        finishes.evidence = 'race_results' as has_evidence_beyond_season_article,
+        finishes.evidence = 'race_results' as rests_on_race_result,
         finishes.car_identification,
         -- Sources are listed in `source` separated by ' ; '.
         cast(

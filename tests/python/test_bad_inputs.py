@@ -13,7 +13,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Breakage, copy_project, edit_rows, file_digest, read_rows, run_build, set_cell, write_rows
+from conftest import (
+    Breakage,
+    copy_project,
+    edit_rows,
+    file_digest,
+    read_rows,
+    run_build,
+    run_dbt,
+    set_cell,
+    write_rows,
+)
 
 
 def rewrite_bytes(seed: str, change: Callable[[bytes], bytes]) -> Breakage:
@@ -31,60 +41,68 @@ def car(round_number: int, car_key: str) -> dict[str, str]:
     return {"round_number": str(round_number), "car_key": car_key}
 
 
-# Well-formed but wrong values, caught by dbt's data tests. The seeds' and models' rules are folded into one wide
-# `integrity` test per relation (tests/generic/integrity.sql) that names each broken rule in the build output
-# (`<relation> breaks <rule> (...)`); these cases prove a sample of the folded rules still bite. Every seed rule
-# runs in the same build, so the seed cases share one build, each on its own row and rule; a model's rules run
-# only once the seeds pass, so the model cases share a second. (case, breakage, failing test, rule it names or
-# None for a singular test)
-DATA_TEST_GROUPS: dict[str, list[tuple[str, Breakage, str, str | None]]] = {
+def rows_of(seed: str, line: int) -> str:
+    """The key columns of a seed row as a failing-rows printout shows them (season | round | car key)."""
+    row = read_rows(Path(__file__).resolve().parents[2] / "seeds" / seed)[line]
+    return " | ".join(row[:3])
+
+
+# Well-formed but wrong values, caught by dbt's data tests: dbt's built-in generic tests and the few of
+# tests/generic/, each attached to the seed or model it tests. A failing test stores its rows (store_failures)
+# and the build prints them, so the output names the rows, not only a count. Every seed rule runs in the same
+# build, so the seed cases share one build, each on its own row and rule; a model's rules run only once the
+# seeds pass, so the model cases share a second. (case, breakage, failing test, text its printed rows contain)
+DATA_TEST_GROUPS: dict[str, list[tuple[str, Breakage, str, str]]] = {
     "seed rules": [
         ("duplicate entry",
          edit_rows("raw/entries.csv", lambda rows: [rows[0], rows[1], *rows[1:]]),
-         "entries_integrity", "unique_combination_of_columns_entries_season__round_number__car_key"),
+         "unique_combination_of_columns_entries_season__round_number__car_key", rows_of("raw/entries.csv", 1)),
         ("null in a not-null column",
          set_cell("raw/finishes.csv", car(1, "lmp900-audi-sport-north-america-2"), "note", ""),
-         "finishes_integrity", "not_null_finishes_note"),
+         "not_null_finishes_note", "lmp900-audi-sport-north-america-2"),
         ("negative laps",
          set_cell("raw/finishes.csv", car(1, "lmp900-audi-sport-north-america-2"), "laps", "-5"),
-         "finishes_integrity", "accepted_range_finishes_laps"),
+         "accepted_range_finishes_laps__0", "lmp900-audi-sport-north-america-2 | 1 | -5"),
         ("unknown class",
          set_cell("raw/finishes.csv", car(2, "lmp900-panoz-motor-sports-51"), "class_code", "LMP1"),
-         "finishes_integrity", "relationships_finishes_class_code"),
+         "relationships_finishes_class_code__class_code__ref_classes_", "LMP1"),
         ("unknown car in finishes",
          set_cell("raw/finishes.csv", car(5, "lmp900-team-cadillac-8"), "car_key", "lmp900-nobody-99"),
-         "finishes_integrity", "finishes_identified_cars_join_their_entry"),
+         "finishes_identified_cars_join_their_entry", "lmp900-nobody-99"),
         ("a finish for a round not in the schedule",
          set_cell("raw/finishes.csv", car(4, "lmp900-audi-sport-north-america-1"), "round_number", "11"),
-         "finishes_integrity", "finishes_rounds_are_in_the_schedule"),
+         "finishes_rounds_are_in_the_schedule", "2002 | 11 | LMP900"),
         ("unknown status",
          set_cell("raw/finishes.csv", car(3, "lmp900-audi-sport-north-america-2"), "status", "finished"),
-         "finishes_integrity", "accepted_values_finishes_status"),
+         "accepted_values_finishes_status__running__DNF__DNS__unknown", "finished"),
         ("a season-results finish that does not cite the results table",
          set_cell("raw/finishes.csv", car(1, "gt-alex-job-racing-23"), "source", "a fan site"),
-         "finishes_integrity", "finishes_season_results_cite_the_results_table"),
+         "finishes_season_results_cite_the_results_table", "gt-alex-job-racing-23"),
         ("unknown race type",
          set_cell("raw/schedule.csv", {"round_number": "2"}, "race_type", "sprint"),
-         "schedule_integrity", "relationships_schedule_race_type"),
+         "relationships_schedule_race_type__race_type__ref_race_types_", "sprint"),
         ("team with no alias",
          edit_rows("reference/team_aliases.csv", lambda rows: [row for row in rows if row[0] != "Orbit"]),
-         "entries_integrity", "relationships_entries_team_entered"),
+         "relationships_entries_team_entered__team_alias__ref_team_aliases_", "| Orbit |"),
         ("points scale not decreasing",
          set_cell("reference/points_scales.csv", {"scale_code": "alms_2002_standard", "class_position": "3"},
                   "points", "22"),
-         "points_scales_integrity", "strictly_decreasing_points_scales_points"),
+         "strictly_decreasing_points_scales_points__class_position__scale_code", "alms_2002_standard | 3 | 22"),
         ("a published total that does not add up",
          set_cell("expected/published_team_standings.csv", {"class_code": "GT", "published_row": "1"},
                   "total_points", "251"),
-         "published_team_standings_integrity", "published_totals_add_up"),
+         "assert_published_totals_add_up", "GT | Alex Job Racing | 251 | 250"),
     ],
     "model rules": [
         ("duplicate class position",
          set_cell("raw/finishes.csv", car(2, "lmp900-panoz-motor-sports-51"), "class_position", "2"),
-         "assert_class_positions_unique_except_known_exceptions", None),
+         "assert_class_positions_unique_except_known_exceptions", "lmp900-panoz-motor-sports-51"),
+    ],
+    # A failing test on int_finishes_joined skips everything downstream of it, the model rules above included.
+    "result rules": [
         ("laps above the class winner's",
          set_cell("raw/finishes.csv", car(5, "lmp900-team-cadillac-8"), "laps", "141"),
-         "int_finishes_enriched_integrity", "finishes_laps_do_not_exceed_the_class_winners"),
+         "finishes_laps_do_not_exceed_the_class_winners", "lmp900-team-cadillac-8"),
     ],
 }
 
@@ -194,14 +212,59 @@ def test_wrong_values_fail_the_build_each_named_and_published_file_unchanged(
 
     assert result.returncode != 0, f"{group}: the build passed\n{result.output[-3000:]}"
     unnamed = [
-        f"{case}: expected {test} to fail" + (f" naming {rule}" if rule else "")
-        for case, _, test, rule in DATA_TEST_GROUPS[group]
-        if f"Failure in test {test} " not in result.output or (rule and f" breaks {rule} (" not in result.output)
+        f"{case}: expected {test} to fail and print a row with {row!r}"
+        for case, _, test, row in DATA_TEST_GROUPS[group]
+        if f"Failure in test {test} " not in result.output
+        or row not in printed_rows(result.output, test)
     ]
     assert unnamed == [], "\n".join(unnamed) + "\n" + result.output[-6000:]
     assert "is unchanged" in result.output
     assert file_digest(published) == before
     assert not list(published.parent.glob(".*building*")), "a side file was left behind"
+
+
+def printed_rows(output: str, test: str) -> str:
+    """The failing rows the build printed for `test` (its block of lines after "<test> failed on these rows")."""
+    lines = output.splitlines()
+    header = f"{test} failed on these rows"
+    start = next((index for index, line in enumerate(lines) if line.startswith(header)), None)
+    if start is None:
+        return ""
+    block = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("  "):
+            break
+        block.append(line)
+    return "\n".join(block)
+
+
+def test_each_failing_row_is_printed_with_its_own_values(published: Path, tmp_path: Path) -> None:
+    """Two cars with negative laps: each printed row pairs the car with its own laps (the folded test printed
+    one row's key with another row's value)."""
+    project = copy_project(tmp_path / "project")
+    set_cell("raw/finishes.csv", car(1, "lmp900-audi-sport-north-america-2"), "laps", "-7")(project)
+    set_cell("raw/finishes.csv", car(1, "lmp900-champion-racing-38"), "laps", "-5")(project)
+
+    result = run_build(project, published)
+
+    rows = printed_rows(result.output, "accepted_range_finishes_laps__0").splitlines()
+    assert result.returncode != 0
+    assert next(line for line in rows if "lmp900-audi-sport-north-america-2" in line).count("| -7 |") == 1, rows
+    assert next(line for line in rows if "lmp900-champion-racing-38" in line).count("| -5 |") == 1, rows
+
+
+def test_dbt_test_on_a_seed_runs_its_tests(tmp_path: Path) -> None:
+    """`dbt test --select finishes` runs the tests attached to the finishes seed (default, eager selection)."""
+    project = copy_project(tmp_path / "project")
+    database = tmp_path / "w.duckdb"
+    assert run_dbt(project, database, "seed").returncode == 0
+    set_cell("raw/finishes.csv", car(1, "lmp900-audi-sport-north-america-2"), "laps", "-5")(project)
+    assert run_dbt(project, database, "seed", "--select", "finishes").returncode == 0
+
+    completed = run_dbt(project, database, "test", "--select", "finishes")
+
+    assert completed.returncode != 0
+    assert "Failure in test accepted_range_finishes_laps__0" in completed.stdout, completed.stdout[-3000:]
 
 
 def test_the_pre_check_report_is_capped(published: Path, tmp_path: Path) -> None:

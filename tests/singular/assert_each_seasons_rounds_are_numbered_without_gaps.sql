@@ -1,6 +1,6 @@
--- Each season of reference.seasons has a schedule whose rounds are numbered 1 to N without a gap (the season's
--- length is its schedule's rows; the wide standings table has a column per round). Returns each season that is
--- not.
+-- Each season's schedule numbers its rounds 1 to N without a gap: the season's length is its schedule's rows.
+-- A season may be announced in reference.seasons before its calendar (it then has no rounds yet). Returns each
+-- season whose rounds have a gap or do not start at 1.
 with
 
 seasons as (
@@ -27,9 +27,8 @@ select
     scheduled_rounds.first_round,
     scheduled_rounds.last_round
 from seasons
-left join scheduled_rounds
+inner join scheduled_rounds
     on seasons.season = scheduled_rounds.season
 where
-    scheduled_rounds.season is null
-    or scheduled_rounds.first_round != 1
+    scheduled_rounds.first_round != 1
     or scheduled_rounds.last_round != scheduled_rounds.rounds_scheduled
