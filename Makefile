@@ -68,6 +68,7 @@ benchmark: setup
 
 # Spark SQL cannot NFC-normalise text keys (macros/normalized_text.sql): the seed pre-check refuses them first.
 spark: setup-spark
+	@command -v java >/dev/null 2>&1 || { echo "make spark needs Java 17 (e.g. apt-get install openjdk-17-jre-headless); nothing was built."; exit 2; }
 	.venv-spark/bin/python scripts/check_seeds.py
 	.venv-spark/bin/dbt build --target spark
 
