@@ -41,6 +41,27 @@ def car(round_number: int, car_key: str) -> dict[str, str]:
     return {"round_number": str(round_number), "car_key": car_key}
 
 
+def swap_cells(seed: str, first: dict[str, str], second: dict[str, str], column: str) -> Breakage:
+    """Swap one column's values between two rows of a seed."""
+
+    def apply(project: Path) -> None:
+        path = project / "seeds" / seed
+        rows = read_rows(path)
+        header = rows[0]
+        index = header.index(column)
+        matches = [
+            number
+            for where in (first, second)
+            for number, row in enumerate(rows[1:], start=1)
+            if all(row[header.index(key)] == value for key, value in where.items())
+        ]
+        a, b = matches
+        rows[a][index], rows[b][index] = rows[b][index], rows[a][index]
+        write_rows(path, rows)
+
+    return apply
+
+
 def rows_of(seed: str, line: int) -> str:
     """The key columns of a seed row as a failing-rows printout shows them (season | round | car key)."""
     row = read_rows(Path(__file__).resolve().parents[2] / "seeds" / seed)[line]
@@ -88,6 +109,13 @@ DATA_TEST_GROUPS: dict[str, list[tuple[str, Breakage, str, str]]] = {
          set_cell("reference/points_scales.csv", {"scale_code": "alms_2002_standard", "class_position": "3"},
                   "points", "22"),
          "non_increasing_points_scales_points__class_position__scale_code", "alms_2002_standard | 3 | 22"),
+        ("a scenario with no scale for a race type",
+         edit_rows("reference/scenario_scales.csv",
+                   lambda rows: [row for row in rows if row[:2] != ["top10_scale_countback", "endurance"]]),
+         "assert_every_scenario_scores_every_race_type", "top10_scale_countback | endurance"),
+        ("a car that changes number mid-season",
+         set_cell("raw/entries.csv", car(3, "gt-alex-job-racing-23"), "car_number", "24"),
+         "assert_cars_keep_one_number_a_season", "gt-alex-job-racing-23 | 23, 24"),
         ("a published total that does not add up",
          set_cell("expected/published_team_standings.csv", {"class_code": "GT", "published_row": "1"},
                   "total_points", "251"),
@@ -98,7 +126,14 @@ DATA_TEST_GROUPS: dict[str, list[tuple[str, Breakage, str, str]]] = {
          set_cell("raw/finishes.csv", car(2, "lmp900-panoz-motor-sports-51"), "class_position", "2"),
          "assert_class_positions_unique_except_known_exceptions", "lmp900-panoz-motor-sports-51"),
     ],
-    # A failing test on int_finishes_joined skips everything downstream of it, the model rules above included.
+    # A failing test skips every model downstream of what it tests: these cases each need a build of their own.
+    "standings rules": [
+        ("two GT class positions swapped at round 2",
+         swap_cells("raw/finishes.csv", car(2, "gt-the-racer-s-group-66"), car(2, "gt-j-3-racing-79"),
+                    "class_position"),
+         "every_published_cell_matches_the_computed_standings",
+         "GT | 4 | The Racer's Group | round_2_points | 2 | 21 | 17"),
+    ],
     "result rules": [
         ("laps above the class winner's",
          set_cell("raw/finishes.csv", car(5, "lmp900-team-cadillac-8"), "laps", "141"),

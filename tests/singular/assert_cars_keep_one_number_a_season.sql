@@ -4,7 +4,7 @@
 with
 
 entries as (
-    select * from {{ ref('stg_entries') }}
+    select * from {{ ref('entries') }}
 ),
 
 numbers_entered as (
