@@ -6,18 +6,25 @@ import json
 from pathlib import Path
 
 import duckdb
-from conftest import PROJECT_DIR, copy_project, run_dbt
+import pytest
+from conftest import copy_project, run_dbt
 
 
-def test_every_model_compiles_into_a_new_empty_file(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A project copy compiled with `dbt compile` into a new, empty DuckDB file: (project, database)."""
+    folder = tmp_path_factory.mktemp("compiled")
+    project = copy_project(folder / "project")
+    database = folder / "empty.duckdb"
+    completed = run_dbt(project, database, "compile")
+    assert completed.returncode == 0, completed.stdout[-3000:]
+    return project, database
+
+
+def test_every_model_compiles_into_a_new_empty_file(compiled: tuple[Path, Path]) -> None:
     """No model reads the database to decide its SQL or shape: `dbt compile` into a file with nothing in it works,
     and leaves it with no table or view."""
-    project = copy_project(tmp_path / "project")
-    database = tmp_path / "empty.duckdb"
-
-    completed = run_dbt(project, database, "compile")
-
-    assert completed.returncode == 0, completed.stdout[-3000:]
+    _, database = compiled
     connection = duckdb.connect(str(database), read_only=True)
     try:
         relations = connection.execute("select table_schema, table_name from information_schema.tables").fetchall()
@@ -26,10 +33,11 @@ def test_every_model_compiles_into_a_new_empty_file(tmp_path: Path) -> None:
     assert relations == []
 
 
-def test_no_macro_overrides_an_adapters_own() -> None:
+def test_no_macro_overrides_an_adapters_own(compiled: tuple[Path, Path]) -> None:
     """Configuration, not overrides: the project's macros dispatch only their own names. The one exception is the
     Spark seed loader in macros/spark/ (dbt-spark's session cursor does not escape quotes in seed values)."""
-    manifest = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text(encoding="utf-8"))
+    project, _ = compiled
+    manifest = json.loads((project / "target" / "manifest.json").read_text(encoding="utf-8"))
     own = {macro["name"]: macro["original_file_path"] for macro in manifest["macros"].values()
            if macro["package_name"] == "alms_standings"}
     adapters = {macro["name"] for macro in manifest["macros"].values()
