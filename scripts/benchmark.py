@@ -239,9 +239,14 @@ def run_floor(data: Path, output: Path) -> None:
         where scenario_code = '{SCENARIO}'""").fetchall()[0]
     assert rules == (0, "shared"), f"the floor implements no distance rule and shared places, not {rules}"
     rounds = range(1, last_round(data) + 1)
-    connection = duckdb.connect(str(output / "floor.duckdb"), config={
-        "storage_compatibility_version": "v1.0.0", "preserve_insertion_order": False,
-        "memory_limit": os.environ["ALMS_DUCKDB_MEMORY_LIMIT"]})
+    connection = duckdb.connect(
+        str(output / "floor.duckdb"),
+        config={
+            "storage_compatibility_version": "v1.0.0",
+            "preserve_insertion_order": False,
+            "memory_limit": os.environ["ALMS_DUCKDB_MEMORY_LIMIT"],
+        },
+    )
     connection.execute("attach ':memory:' as scratch")
     cursors = [connection.cursor(), connection.cursor()]
     for cursor in cursors:
@@ -252,11 +257,18 @@ def run_floor(data: Path, output: Path) -> None:
             list(pool.map(lambda cursor, sql: cursor.execute(sql), cursors, statements))
 
     side_by_side([FLOOR_TEAM_ROUNDS.format(data=data, reference=reference), FLOOR_CARS.format(data=data)])
-    side_by_side([FLOOR_ROUND_POINTS, FLOOR_STANDINGS.format(
-        round_aggregates=", ".join(
-            f"cast(max(case when round_number = {number} then points end) as integer) as round_{number}_points"
-            for number in rounds),
-        round_columns=", ".join(f"round_{number}_points" for number in rounds))])
+    side_by_side(
+        [
+            FLOOR_ROUND_POINTS,
+            FLOOR_STANDINGS.format(
+                round_aggregates=", ".join(
+                    f"cast(max(case when round_number = {number} then points end) as integer) as round_{number}_points"
+                    for number in rounds
+                ),
+                round_columns=", ".join(f"round_{number}_points" for number in rounds),
+            ),
+        ]
+    )
     for cursor in cursors:
         cursor.close()
     connection.close()
@@ -270,19 +282,25 @@ def run_polars(data: Path, output: Path) -> None:
     reference = PROJECT_DIR / "seeds" / "reference"
     classes = pl.scan_csv(reference / "classes.csv").select("class_code", pl.col("class_order").cast(pl.Int32))
     scenario_scales = pl.scan_csv(reference / "scenario_scales.csv")
-    points_scales = pl.scan_csv(reference / "points_scales.csv").filter(pl.col("points") > 0).with_columns(
-        pl.col("class_position").cast(pl.Int32), pl.col("points").cast(pl.Int32))
+    points_scales = (
+        pl.scan_csv(reference / "points_scales.csv")
+        .filter(pl.col("points") > 0)
+        .with_columns(pl.col("class_position").cast(pl.Int32), pl.col("points").cast(pl.Int32))
+    )
     round_scales = (
-        pl.scan_parquet(data / "schedule.parquet").select("season", "round_number", "race_type")
+        pl.scan_parquet(data / "schedule.parquet")
+        .select("season", "round_number", "race_type")
         .join(pl.scan_parquet(data / "seasons.parquet").select("season", "official_scenario_code"), on="season")
-        .join(scenario_scales, left_on=["official_scenario_code", "race_type"],
-              right_on=["scenario_code", "race_type"])
+        .join(scenario_scales, left_on=["official_scenario_code", "race_type"], right_on=["scenario_code", "race_type"])
         .select("season", "round_number", pl.col("official_scenario_code").alias("scenario_code"), "scale_code")
     )
     aliases = pl.scan_parquet(data / "team_aliases.parquet").select("team_alias", "team_name")
-    cars = (pl.scan_parquet(data / "entries.parquet").group_by("season", "car_key")
-            .agg(pl.col("car_number").str.strip_chars().first()).with_columns(
-                pl.when(pl.col("car_number") != "").then(pl.col("car_number")).alias("car_number")))
+    cars = (
+        pl.scan_parquet(data / "entries.parquet")
+        .group_by("season", "car_key")
+        .agg(pl.col("car_number").str.strip_chars().first())
+        .with_columns(pl.when(pl.col("car_number") != "").then(pl.col("car_number")).alias("car_number"))
+    )
     best = pl.col("points") * 1000 - pl.col("class_position")
     round_points = (
         pl.scan_parquet(data / "finishes.parquet")
@@ -291,12 +309,23 @@ def run_polars(data: Path, output: Path) -> None:
         .join(aliases, left_on="team_entered", right_on="team_alias")
         .join(points_scales, on=["scale_code", "class_position"])
         .group_by("season", "scenario_code", "class_code", "team_name", "round_number")
-        .agg(pl.col("car_key").get(best.arg_max()), pl.col("class_position").get(best.arg_max()),
-             pl.col("points").max())
+        .agg(
+            pl.col("car_key").get(best.arg_max()), pl.col("class_position").get(best.arg_max()), pl.col("points").max()
+        )
         .join(classes, on="class_code")
         .join(cars, on=["season", "car_key"], how="left")
-        .select("season", "scenario_code", "class_code", "class_order", "team_name", "round_number", "car_key",
-                "car_number", "class_position", "points")
+        .select(
+            "season",
+            "scenario_code",
+            "class_code",
+            "class_order",
+            "team_name",
+            "round_number",
+            "car_key",
+            "car_number",
+            "class_position",
+            "points",
+        )
         .sort("season", "class_order", "team_name", "round_number")
         .collect(engine=POLARS_ENGINE)
     )
@@ -306,22 +335,41 @@ def run_polars(data: Path, output: Path) -> None:
     standings = (
         round_points.lazy()
         .group_by("season", "scenario_code", "class_code", "class_order", "team_name")
-        .agg(pl.col("points").sum().cast(pl.Int32).alias("total_points"),
-             pl.col("round_number").min().alias("first_scoring_round"),
-             *[pl.col("points").filter(pl.col("round_number") == number).max().alias(f"round_{number}_points")
-               for number in rounds])
+        .agg(
+            pl.col("points").sum().cast(pl.Int32).alias("total_points"),
+            pl.col("round_number").min().alias("first_scoring_round"),
+            *[
+                pl.col("points").filter(pl.col("round_number") == number).max().alias(f"round_{number}_points")
+                for number in rounds
+            ],
+        )
         .sort("total_points", "first_scoring_round", "team_name", descending=[True, False, False])
         .with_columns(
-            pl.col("total_points").rank(method="min", descending=True).over(keys).cast(pl.Int32)
+            pl.col("total_points")
+            .rank(method="min", descending=True)
+            .over(keys)
+            .cast(pl.Int32)
             .alias("championship_position"),
-            (pl.int_range(pl.len()).over(keys) + 1).cast(pl.Int32).alias("display_order"))
+            (pl.int_range(pl.len()).over(keys) + 1).cast(pl.Int32).alias("display_order"),
+        )
         .with_columns(
-            (pl.col("championship_position").cast(pl.String)
-             + pl.when(pl.len().over(*keys, "championship_position") > 1).then(pl.lit("=")).otherwise(pl.lit("")))
-            .alias("position_label"))
-        .select("season", "scenario_code", "class_code", "class_order", "team_name", "championship_position",
-                "position_label", "display_order", *[f"round_{number}_points" for number in rounds],
-                "total_points")
+            (
+                pl.col("championship_position").cast(pl.String)
+                + pl.when(pl.len().over(*keys, "championship_position") > 1).then(pl.lit("=")).otherwise(pl.lit(""))
+            ).alias("position_label")
+        )
+        .select(
+            "season",
+            "scenario_code",
+            "class_code",
+            "class_order",
+            "team_name",
+            "championship_position",
+            "position_label",
+            "display_order",
+            *[f"round_{number}_points" for number in rounds],
+            "total_points",
+        )
         .sort("season", "class_order", "display_order")
     )
     standings.collect(engine=POLARS_ENGINE).write_parquet(output / "fct_team_standings.parquet")
@@ -330,8 +378,16 @@ def run_polars(data: Path, output: Path) -> None:
 
 def dbt_command(data: Path, target: Path, *arguments: str) -> list[str]:
     variables = json.dumps({"input_parquet_dir": str(data), "computed_scenarios": [SCENARIO]})
-    return [str(BIN_DIR / "dbt"), *arguments, "--vars", variables, "--target-path", str(target),
-            "--project-dir", str(PROJECT_DIR)]
+    return [
+        str(BIN_DIR / "dbt"),
+        *arguments,
+        "--vars",
+        variables,
+        "--target-path",
+        str(target),
+        "--project-dir",
+        str(PROJECT_DIR),
+    ]
 
 
 def memory_limit(size: int) -> str:
@@ -340,15 +396,30 @@ def memory_limit(size: int) -> str:
 
 def dbt_env(database: Path) -> dict[str, str]:
     """The benchmark's settings; the memory cap comes from the parent (ALMS_DUCKDB_MEMORY_LIMIT, per size)."""
-    return dict(os.environ, **BENCHMARK_ENV, ALMS_DUCKDB_PATH=str(database), DBT_PROFILES_DIR=str(PROJECT_DIR),
-                ALMS_DUCKDB_MEMORY_LIMIT=os.environ.get("ALMS_DUCKDB_MEMORY_LIMIT", DUCKDB_MEMORY_LIMIT))
+    return dict(
+        os.environ,
+        **BENCHMARK_ENV,
+        ALMS_DUCKDB_PATH=str(database),
+        DBT_PROFILES_DIR=str(PROJECT_DIR),
+        ALMS_DUCKDB_MEMORY_LIMIT=os.environ.get("ALMS_DUCKDB_MEMORY_LIMIT", DUCKDB_MEMORY_LIMIT),
+    )
 
 
 def run_dbt(data: Path, output: Path) -> None:
     """dbt build of the two marts and their parents; the target folder (partial parse) is shared and warm."""
     target = data.parent / "dbt_target"
-    command = dbt_command(data, target, "build", "--quiet", "--resource-type", "seed", "--resource-type", "model",
-                          "--select", *[f"+{mart}" for mart in MARTS])
+    command = dbt_command(
+        data,
+        target,
+        "build",
+        "--quiet",
+        "--resource-type",
+        "seed",
+        "--resource-type",
+        "model",
+        "--select",
+        *[f"+{mart}" for mart in MARTS],
+    )
     subprocess.run(command, cwd=PROJECT_DIR, env=dbt_env(output / "alms.duckdb"), check=True)
     results = json.loads((target / "run_results.json").read_text())["results"]
     models, spans = {}, []
@@ -364,6 +435,7 @@ def run_dbt(data: Path, output: Path) -> None:
 
 def to_epoch(stamp: str) -> float:
     from datetime import datetime
+
     return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
 
 
@@ -389,10 +461,15 @@ def compare(outputs: dict[str, Path]) -> dict[str, bool]:
     connection.execute(f"attach '{outputs['floor'] / 'floor.duckdb'}' as floor_out (read_only)")
     verdicts = {}
     for mart in MARTS:
-        relations = {"dbt": f"dbt_out.marts.{mart}", "floor": f"floor_out.main.{mart}",
-                     "polars": f"read_parquet('{outputs['polars'] / (mart + '.parquet')}')"}
-        columns = {engine: connection.execute(f"describe select * from {relation}").fetchall()
-                   for engine, relation in relations.items()}
+        relations = {
+            "dbt": f"dbt_out.marts.{mart}",
+            "floor": f"floor_out.main.{mart}",
+            "polars": f"read_parquet('{outputs['polars'] / (mart + '.parquet')}')",
+        }
+        columns = {
+            engine: connection.execute(f"describe select * from {relation}").fetchall()
+            for engine, relation in relations.items()
+        }
         same = True
         for engine in ("floor", "polars"):
             names_types = [(row[0], row[1]) for row in columns[engine]]
@@ -401,9 +478,9 @@ def compare(outputs: dict[str, Path]) -> dict[str, bool]:
                 same = False
                 continue
             differing = connection.execute(f"""select count(*) from (
-                (select * from {relations['dbt']} except all select * from {relations[engine]})
+                (select * from {relations["dbt"]} except all select * from {relations[engine]})
                 union all
-                (select * from {relations[engine]} except all select * from {relations['dbt']}))""").fetchone()[0]
+                (select * from {relations[engine]} except all select * from {relations["dbt"]}))""").fetchone()[0]
             if differing:
                 print(f"{mart}: {engine} differs from dbt in {differing} rows", file=sys.stderr)
                 same = False
@@ -421,9 +498,11 @@ def measure_size(size: int, repeat: int, work: Path, check: bool) -> dict:
         for engine in ENGINES:  # interleaved, so a burst of load on the shared machine hits all three alike
             output = work / f"{engine}_{size}_{attempt}"
             output.mkdir(parents=True)
-            wall, peak = timed([sys.executable, __file__, "--engine", engine, "--data", str(data),
-                                "--output", str(output)], polars_engine="streaming" if size >= LARGE else "auto",
-                                duckdb_memory_limit=memory_limit(size))
+            wall, peak = timed(
+                [sys.executable, __file__, "--engine", engine, "--data", str(data), "--output", str(output)],
+                polars_engine="streaming" if size >= LARGE else "auto",
+                duckdb_memory_limit=memory_limit(size),
+            )
             timing = json.loads((output / "timing.json").read_text())
             runs = results.setdefault(engine, {"walls": [], "peaks": [], "sqls": [], "models": []})
             runs["walls"].append(wall)
@@ -435,10 +514,16 @@ def measure_size(size: int, repeat: int, work: Path, check: bool) -> dict:
             outputs[engine] = output
     for engine in ENGINES:
         runs = results[engine]
-        runs.update(wall_s=statistics.median(runs["walls"]), sql_s=statistics.median(runs["sqls"]),
-                    peak_mib=max(runs["peaks"]), rows_per_s=finishes / statistics.median(runs["walls"]))
-    results["dbt"]["model_s"] = {model: statistics.median(run[model] for run in results["dbt"]["models"])
-                                 for model in results["dbt"]["models"][0]}
+        runs.update(
+            wall_s=statistics.median(runs["walls"]),
+            sql_s=statistics.median(runs["sqls"]),
+            peak_mib=max(runs["peaks"]),
+            rows_per_s=finishes / statistics.median(runs["walls"]),
+        )
+    results["dbt"]["model_s"] = {
+        model: statistics.median(run[model] for run in results["dbt"]["models"])
+        for model in results["dbt"]["models"][0]
+    }
     results["identical"] = compare(outputs) if check else None  # None: not compared
     for output in outputs.values():
         shutil.rmtree(output)
@@ -474,9 +559,26 @@ def warm_build(repeat: int, work: Path) -> dict:
 
     def nodes_of(arguments: list[str]) -> int:
         listing = subprocess.run(
-            [str(BIN_DIR / "dbt"), "ls", "--quiet", "--output", "json", "--output-keys", "resource_type",
-             "--target-path", str(target), "--project-dir", str(PROJECT_DIR), *arguments],
-            cwd=PROJECT_DIR, env=env, check=True, capture_output=True, text=True).stdout
+            [
+                str(BIN_DIR / "dbt"),
+                "ls",
+                "--quiet",
+                "--output",
+                "json",
+                "--output-keys",
+                "resource_type",
+                "--target-path",
+                str(target),
+                "--project-dir",
+                str(PROJECT_DIR),
+                *arguments,
+            ],
+            cwd=PROJECT_DIR,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         return sum(1 for line in listing.splitlines() if line.startswith("{"))
 
     rounds = []
@@ -489,21 +591,50 @@ def warm_build(repeat: int, work: Path) -> dict:
     executed = Counter(result["unique_id"].split(".")[0] for result in results)
     # What the build selects, by resource type (`dbt ls`, the same selection as the build).
     listing = subprocess.run(
-        [str(BIN_DIR / "dbt"), "ls", "--quiet", "--output", "json", "--output-keys", "resource_type",
-         "--target-path", str(target), "--project-dir", str(PROJECT_DIR),
-         *[option for kind in ("model", "seed", "snapshot", "test", "unit_test", "exposure")
-           for option in ("--resource-type", kind)]],
-        cwd=PROJECT_DIR, env=env, check=True, capture_output=True, text=True).stdout
+        [
+            str(BIN_DIR / "dbt"),
+            "ls",
+            "--quiet",
+            "--output",
+            "json",
+            "--output-keys",
+            "resource_type",
+            "--target-path",
+            str(target),
+            "--project-dir",
+            str(PROJECT_DIR),
+            *[
+                option
+                for kind in ("model", "seed", "snapshot", "test", "unit_test", "exposure")
+                for option in ("--resource-type", kind)
+            ],
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     nodes = Counter(json.loads(line)["resource_type"] for line in listing.splitlines() if line.startswith("{"))
-    variants = [{"name": name, "nodes": nodes_of(arguments) if name != WARM_VARIANTS[0][0] else 0,
-                 "wall_s": statistics.median(timed[name] for timed in rounds),
-                 "ratio": statistics.median(timed[name] / timed["import"] for timed in rounds)}
-                for name, arguments in WARM_VARIANTS]
-    return {"build_s": statistics.median(timed["build"] for timed in rounds),
-            "import_s": statistics.median(timed["import"] for timed in rounds),
-            "ratio": statistics.median(timed["build"] / timed["import"] for timed in rounds),
-            "pairs": len(rounds), "nodes": dict(nodes), "node_total": sum(nodes.values()),
-            "executed": sum(executed.values()), "variants": variants}
+    variants = [
+        {
+            "name": name,
+            "nodes": nodes_of(arguments) if name != WARM_VARIANTS[0][0] else 0,
+            "wall_s": statistics.median(timed[name] for timed in rounds),
+            "ratio": statistics.median(timed[name] / timed["import"] for timed in rounds),
+        }
+        for name, arguments in WARM_VARIANTS
+    ]
+    return {
+        "build_s": statistics.median(timed["build"] for timed in rounds),
+        "import_s": statistics.median(timed["import"] for timed in rounds),
+        "ratio": statistics.median(timed["build"] / timed["import"] for timed in rounds),
+        "pairs": len(rounds),
+        "nodes": dict(nodes),
+        "node_total": sum(nodes.values()),
+        "executed": sum(executed.values()),
+        "variants": variants,
+    }
 
 
 def make_test() -> dict:
@@ -518,11 +649,20 @@ def make_test() -> dict:
 
 def machine() -> str:
     memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
     import polars
-    return (f"`{platform.node()}`: {cpu}, {os.cpu_count()} cores, {memory_gib:.0f} GiB, {platform.platform()}, "
-            f"Python {platform.python_version()}, DuckDB {duckdb.__version__}, polars {polars.__version__}")
+
+    return (
+        f"`{platform.node()}`: {cpu}, {os.cpu_count()} cores, {memory_gib:.0f} GiB, {platform.platform()}, "
+        f"Python {platform.python_version()}, DuckDB {duckdb.__version__}, polars {polars.__version__}"
+    )
 
 
 def same(result: dict) -> str:
@@ -533,8 +673,10 @@ def same(result: dict) -> str:
 
 def report(sizes: dict[int, dict], warm: dict, tested: dict | None) -> str:
     lines = [
-        "# Benchmarks", "",
-        f"Machine: {machine()}. Shared with other users' builds while measured.", "",
+        "# Benchmarks",
+        "",
+        f"Machine: {machine()}. Shared with other users' builds while measured.",
+        "",
         "Command: `make benchmark` (`python scripts/benchmark.py`). Each engine produces the two official marts,",
         "`fct_team_round_points` and `fct_team_standings`, every column, from the same synthetic Parquet:",
         "",
@@ -569,17 +711,25 @@ def report(sizes: dict[int, dict], warm: dict, tested: dict | None) -> str:
             f"| {floor['sql_s']:.2f} | {dbt['sql_s'] / floor['sql_s']:.2f} | {floor['wall_s'] / polars['wall_s']:.2f} "
             f"| {dbt['rows_per_s']:,.0f} | {floor['rows_per_s']:,.0f} | {polars['rows_per_s']:,.0f} "
             f"| {dbt['peak_mib']:.0f} | {floor['peak_mib']:.0f} | {polars['peak_mib']:.0f} "
-            f"| {same(result)} |")
-    models = sorted({model for result in sizes.values() for model in result["dbt"]["model_s"]},
-                    key=lambda model: -max(result["dbt"]["model_s"].get(model, 0) for result in sizes.values()))
+            f"| {same(result)} |"
+        )
+    models = sorted(
+        {model for result in sizes.values() for model in result["dbt"]["model_s"]},
+        key=lambda model: -max(result["dbt"]["model_s"].get(model, 0) for result in sizes.values()),
+    )
     lines += [
-        "", "Where dbt's time goes: each model's `execution_time` (run_results.json, median of the runs), seconds.", "",
+        "",
+        "Where dbt's time goes: each model's `execution_time` (run_results.json, median of the runs), seconds.",
+        "",
         "| model | " + " | ".join(f"{result['finishes']:,}" for result in sizes.values()) + " |",
         "|---|" + "---:|" * len(sizes),
     ]
     for model in models:
-        lines.append(f"| {model} | " + " | ".join(
-            f"{result['dbt']['model_s'].get(model, 0):.2f}" for result in sizes.values()) + " |")
+        lines.append(
+            f"| {model} | "
+            + " | ".join(f"{result['dbt']['model_s'].get(model, 0):.2f}" for result in sizes.values())
+            + " |"
+        )
     nodes = ", ".join(f"{count} {kind}s" for kind, count in sorted(warm["nodes"].items()))
     lines += [
         "",
@@ -595,20 +745,29 @@ def report(sizes: dict[int, dict], warm: dict, tested: dict | None) -> str:
         "| warm `dbt build` of | nodes | s | x import |",
         "|---|---:|---:|---:|",
         f"| bare `import dbt.cli.main` | | {warm['import_s']:.2f} | 1.00 |",
-        *[f"| {variant['name']} | {variant['nodes']} | {variant['wall_s']:.2f} | {variant['ratio']:.2f} |"
-          for variant in warm["variants"]],
+        *[
+            f"| {variant['name']} | {variant['nodes']} | {variant['wall_s']:.2f} | {variant['ratio']:.2f} |"
+            for variant in warm["variants"]
+        ],
         f"| everything (`dbt build`) | {warm['node_total']} | {warm['build_s']:.2f} | {warm['ratio']:.2f} |",
     ]
     if tested:
-        lines += ["", f"Warm `{' '.join(MAKE_TEST)}` (run from the project directory, once): "
-                  f"{tested['wall_s']:.0f} s, {'passed' if tested['passed'] else 'FAILED'} "
-                  f"(goal <= 180 s warm: {'met' if tested['wall_s'] <= 180 else 'NOT met'})."]
+        lines += [
+            "",
+            f"Warm `{' '.join(MAKE_TEST)}` (run from the project directory, once): "
+            f"{tested['wall_s']:.0f} s, {'passed' if tested['passed'] else 'FAILED'} "
+            f"(goal <= 180 s warm: {'met' if tested['wall_s'] <= 180 else 'NOT met'}).",
+        ]
     largest = [result for result in sizes.values() if result["finishes"] >= 9_000_000]
     if largest:
-        lines += ["", "Goals (issue 13) at 10^7 finishes and above (the peak goal is for 10^7; the 3x10^7 point runs"
-                  f" under a {DUCKDB_LARGE_MEMORY_LIMIT} cap and is there to show how cost grows):", "",
-                  "| goal | " + " | ".join(f"{result['finishes']:,}" for result in largest) + " |",
-                  "|---|" + "---|" * len(largest)]
+        lines += [
+            "",
+            "Goals (issue 13) at 10^7 finishes and above (the peak goal is for 10^7; the 3x10^7 point runs"
+            f" under a {DUCKDB_LARGE_MEMORY_LIMIT} cap and is there to show how cost grows):",
+            "",
+            "| goal | " + " | ".join(f"{result['finishes']:,}" for result in largest) + " |",
+            "|---|" + "---|" * len(largest),
+        ]
 
         def row(goal: str, cell) -> str:
             return f"| {goal} | " + " | ".join(cell(result) for result in largest) + " |"
@@ -617,18 +776,38 @@ def report(sizes: dict[int, dict], warm: dict, tested: dict | None) -> str:
             return f"{text}: {'met' if value <= limit else 'NOT met'}"
 
         lines += [
-            row(f"end to end <= {GOAL_END_TO_END}x the floor", lambda result: verdict(
-                result["dbt"]["wall_s"] / result["floor"]["wall_s"], GOAL_END_TO_END,
-                f"{result['dbt']['wall_s'] / result['floor']['wall_s']:.2f}x")),
-            row(f"SQL-only <= {GOAL_SQL}x the floor", lambda result: verdict(
-                result["dbt"]["sql_s"] / result["floor"]["sql_s"], GOAL_SQL,
-                f"{result['dbt']['sql_s'] / result['floor']['sql_s']:.2f}x")),
-            row("dbt peak <= 1.5 GiB (at 10^7)", lambda result: verdict(
-                result["dbt"]["peak_mib"], GOAL_PEAK_MIB, f"{result['dbt']['peak_mib']:,.0f} MiB")
-                if result["finishes"] < LARGE else f"{result['dbt']['peak_mib']:,.0f} MiB: goal n/a (5GB cap)"),
-            row("floor faster than polars", lambda result: verdict(
-                result["floor"]["wall_s"], result["polars"]["wall_s"],
-                f"{result['floor']['wall_s']:.2f} s vs {result['polars']['wall_s']:.2f} s")),
+            row(
+                f"end to end <= {GOAL_END_TO_END}x the floor",
+                lambda result: verdict(
+                    result["dbt"]["wall_s"] / result["floor"]["wall_s"],
+                    GOAL_END_TO_END,
+                    f"{result['dbt']['wall_s'] / result['floor']['wall_s']:.2f}x",
+                ),
+            ),
+            row(
+                f"SQL-only <= {GOAL_SQL}x the floor",
+                lambda result: verdict(
+                    result["dbt"]["sql_s"] / result["floor"]["sql_s"],
+                    GOAL_SQL,
+                    f"{result['dbt']['sql_s'] / result['floor']['sql_s']:.2f}x",
+                ),
+            ),
+            row(
+                "dbt peak <= 1.5 GiB (at 10^7)",
+                lambda result: (
+                    verdict(result["dbt"]["peak_mib"], GOAL_PEAK_MIB, f"{result['dbt']['peak_mib']:,.0f} MiB")
+                    if result["finishes"] < LARGE
+                    else f"{result['dbt']['peak_mib']:,.0f} MiB: goal n/a (5GB cap)"
+                ),
+            ),
+            row(
+                "floor faster than polars",
+                lambda result: verdict(
+                    result["floor"]["wall_s"],
+                    result["polars"]["wall_s"],
+                    f"{result['floor']['wall_s']:.2f} s vs {result['polars']['wall_s']:.2f} s",
+                ),
+            ),
             row("same marts, row by row", same),
         ]
     return "\n".join(lines) + "\n"
@@ -649,8 +828,9 @@ def main() -> int:
     parser.add_argument("--warm-pairs", type=int, default=5)
     parser.add_argument("--no-write", action="store_true", help="print the report, do not write docs/benchmarks.md")
     parser.add_argument("--no-make-test", action="store_true", help="do not time a warm `make test`")
-    parser.add_argument("--compare-large", action="store_true",
-                        help=f"also compare the marts row by row from {LARGE:,} finishes (slow)")
+    parser.add_argument(
+        "--compare-large", action="store_true", help=f"also compare the marts row by row from {LARGE:,} finishes (slow)"
+    )
     parser.add_argument("--engine", choices=ENGINES, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
@@ -663,16 +843,31 @@ def main() -> int:
         work = Path(scratch)
         # One untimed parse with the benchmark's vars, so every timed dbt run starts from a warm parse cache.
         generate(work / "data", 1000)
-        subprocess.run(dbt_command(work / "data", work / "dbt_target", "parse", "--quiet"), cwd=PROJECT_DIR,
-                       env=dbt_env(work / "parse.duckdb"), check=True)
+        subprocess.run(
+            dbt_command(work / "data", work / "dbt_target", "parse", "--quiet"),
+            cwd=PROJECT_DIR,
+            env=dbt_env(work / "parse.duckdb"),
+            check=True,
+        )
         sizes = {}
         for size in (int(float(text)) for text in arguments.sizes.split(",")):
             repeat = arguments.large_repeat if size >= LARGE else arguments.repeat
             sizes[size] = measure_size(size, repeat, work, check=size < LARGE or arguments.compare_large)
-            summary = {engine: {key: sizes[size][engine][key] for key in ("wall_s", "sql_s", "peak_mib")}
-                       for engine in ENGINES}
-            print(json.dumps({size: {**summary, "identical": sizes[size]["identical"],
-                                     "dbt_models": sizes[size]["dbt"]["model_s"]}}), flush=True)
+            summary = {
+                engine: {key: sizes[size][engine][key] for key in ("wall_s", "sql_s", "peak_mib")} for engine in ENGINES
+            }
+            print(
+                json.dumps(
+                    {
+                        size: {
+                            **summary,
+                            "identical": sizes[size]["identical"],
+                            "dbt_models": sizes[size]["dbt"]["model_s"],
+                        }
+                    }
+                ),
+                flush=True,
+            )
         warm = warm_build(arguments.warm_pairs, work)
         print(json.dumps({"warm_build": warm}), flush=True)
     tested = None if arguments.no_make_test else make_test()

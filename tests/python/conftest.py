@@ -41,16 +41,18 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
-def build_command(project: Path, warehouse: Path, *extra: str, python: Path | None = None,
-                  env: dict[str, str] | None = None) -> tuple[list[str], dict[str, str]]:
+def build_command(
+    project: Path, warehouse: Path, *extra: str, python: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[list[str], dict[str, str]]:
     """The project's build command (write-audit-publish) publishing to `warehouse`, and its environment."""
     environment = dict(os.environ, ALMS_DUCKDB_PATH=str(warehouse), DBT_PROFILES_DIR=str(project), **(env or {}))
     command = [str(python or BIN_DIR / "python"), str(project / "scripts" / "build_warehouse.py"), *extra]
     return command, environment
 
 
-def run_build(project: Path, warehouse: Path, *extra: str, python: Path | None = None,
-              env: dict[str, str] | None = None) -> BuildResult:
+def run_build(
+    project: Path, warehouse: Path, *extra: str, python: Path | None = None, env: dict[str, str] | None = None
+) -> BuildResult:
     """Run the project's build command against `warehouse` (ALMS_DUCKDB_PATH) and wait for it."""
     command, environment = build_command(project, warehouse, *extra, python=python, env=env)
     completed = subprocess.run(command, cwd=project, env=environment, capture_output=True, text=True, check=False)
@@ -60,17 +62,25 @@ def run_build(project: Path, warehouse: Path, *extra: str, python: Path | None =
 def run_dbt(project: Path, database: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     """A plain dbt command (no publishing step) on a project copy, into the DuckDB file `database`."""
     env = dict(os.environ, ALMS_DUCKDB_PATH=str(database), DBT_PROFILES_DIR=str(project))
-    return subprocess.run([str(BIN_DIR / "dbt"), *arguments], cwd=project, env=env,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [str(BIN_DIR / "dbt"), *arguments], cwd=project, env=env, capture_output=True, text=True, check=False
+    )
 
 
 # Seed edits on a project copy ---------------------------------------------------------------------------------
 
+
 def make_checkout(destination: Path) -> Path:
     """A copy of the project as a clone has it, with this machine's virtual environments linked in."""
     project = copy_project(destination)
-    for name in ("Makefile", "pyproject.toml", "requirements.txt", "requirements-duckdb1.txt",
-                 "requirements-spark.txt", "dashboard"):
+    for name in (
+        "Makefile",
+        "pyproject.toml",
+        "requirements.txt",
+        "requirements-duckdb1.txt",
+        "requirements-spark.txt",
+        "dashboard",
+    ):
         source = PROJECT_DIR / name
         if source.is_dir():
             shutil.copytree(source, project / name)
@@ -103,20 +113,24 @@ def write_rows(path: Path, rows: Rows) -> None:
 
 def edit_rows(seed: str, edit: Callable[[Rows], Rows]) -> Breakage:
     """Rewrite seeds/`seed` (header first) with what `edit` makes of its rows."""
+
     def apply(project: Path) -> None:
         path = project / "seeds" / seed
         write_rows(path, edit(read_rows(path)))
+
     return apply
 
 
 def set_cell(seed: str, match: dict[str, str], column: str, value: str) -> Breakage:
     """Set `column` to `value` in the one row of seeds/`seed` whose columns equal `match`."""
+
     def edit(rows: Rows) -> Rows:
         header = rows[0]
         found = [row for row in rows[1:] if all(row[header.index(key)] == wanted for key, wanted in match.items())]
         assert len(found) == 1, f"{seed}: {len(found)} rows match {match}"
         found[0][header.index(column)] = value
         return rows
+
     return edit_rows(seed, edit)
 
 
@@ -222,10 +236,12 @@ def warehouse(built_project: tuple[Path, Path]) -> Path:
 @pytest.fixture()
 def query(warehouse: Path):
     """Run a query against the throwaway warehouse, read-only."""
+
     def run(sql: str) -> list[tuple]:
         connection = duckdb.connect(str(warehouse), read_only=True)
         try:
             return connection.execute(sql).fetchall()
         finally:
             connection.close()
+
     return run

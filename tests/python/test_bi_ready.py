@@ -24,7 +24,9 @@ def test_a_duckdb_1x_client_reads_every_mart(warehouse: Path) -> None:
     assert len(marts) >= 10
     completed = subprocess.run(
         [str(DUCKDB1_PYTHON), "-c", READ_EVERY_MART, str(warehouse), *marts],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     report = json.loads(completed.stdout)
     assert report["version"].startswith("1.")

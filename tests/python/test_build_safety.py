@@ -55,8 +55,9 @@ NOT_BUILDING = "(it holds .alms.duckdb.lock); not building. Run again when it en
 
 def counts_read_by_duckdb_1x(warehouse: Path) -> dict[str, int]:
     """Every mart's row count, read by a DuckDB 1.x client (so the file is readable by 1.x)."""
-    completed = subprocess.run([str(DUCKDB1_PYTHON), "-c", COUNT_EVERY_MART, str(warehouse)],
-                               capture_output=True, text=True, check=True)
+    completed = subprocess.run(
+        [str(DUCKDB1_PYTHON), "-c", COUNT_EVERY_MART, str(warehouse)], capture_output=True, text=True, check=True
+    )
     return json.loads(completed.stdout)
 
 
@@ -71,10 +72,12 @@ class Standin:
         return run_build(self.project, self.published, *args, python=self.python, env={**self.env, **env})
 
     def start(self, *args: str, **env: str) -> subprocess.Popen[str]:
-        command, environment = build_command(self.project, self.published, *args, python=self.python,
-                                             env={**self.env, **env})
-        return subprocess.Popen(command, cwd=self.project, env=environment, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True)
+        command, environment = build_command(
+            self.project, self.published, *args, python=self.python, env={**self.env, **env}
+        )
+        return subprocess.Popen(
+            command, cwd=self.project, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
 
 
 @pytest.fixture()
@@ -97,22 +100,24 @@ def standin(tmp_path: Path, standin_sources: dict[str, str]) -> Standin:
 def has_marker(warehouse: Path) -> bool:
     connection = duckdb.connect(str(warehouse), read_only=True)
     try:
-        return bool(connection.execute(
-            "select count(*) from information_schema.tables where table_name = 'published_marker'").fetchone()[0])
+        return bool(
+            connection.execute(
+                "select count(*) from information_schema.tables where table_name = 'published_marker'"
+            ).fetchone()[0]
+        )
     finally:
         connection.close()
 
 
 # One build at a time --------------------------------------------------------------------------------------------
 
+
 def test_a_second_build_refuses_at_once_with_no_wait(standin: Standin) -> None:
     before = file_digest(standin.published)
     with FileLock(standin.published.with_name(".alms.duckdb.lock")):
         result = standin.build("--no-wait")
     assert result.returncode == 3
-    assert result.output.strip() == (
-        f"Another build is publishing {standin.published} {NOT_BUILDING} to wait for it."
-    )
+    assert result.output.strip() == (f"Another build is publishing {standin.published} {NOT_BUILDING} to wait for it.")
     assert file_digest(standin.published) == before
 
 
@@ -147,17 +152,18 @@ def test_a_waiting_build_publishes_once_the_lock_is_released(standin: Standin) -
 
 # Killed at any point: the published file is whole, the next build succeeds -------------------------------------
 
+
 @pytest.mark.parametrize("step", ["dbt", "checkpoint", "verify", "publish", "fsync_folder"])
 def test_a_build_killed_at_any_step_never_damages_the_published_file(standin: Standin, step: str) -> None:
     before = file_digest(standin.published)
     if step == "dbt":  # the stand-in writes half a side file, then SIGKILLs the build
         result = standin.build(STANDIN_MODE="kill-build")
     else:
-        command, environment = build_command(standin.project, standin.published, python=standin.python,
-                                             env=standin.env)
+        command, environment = build_command(standin.project, standin.published, python=standin.python, env=standin.env)
         driver = [command[0], str(Path(__file__).with_name("build_driver.py")), str(standin.project), step]
-        completed = subprocess.run(driver, cwd=standin.project, env=environment, capture_output=True, text=True,
-                                   check=False)
+        completed = subprocess.run(
+            driver, cwd=standin.project, env=environment, capture_output=True, text=True, check=False
+        )
         result = BuildResult(completed.returncode, completed.stdout + completed.stderr)
     assert result.returncode == -signal.SIGKILL, result.output
     if step == "fsync_folder":  # killed just after the rename: the new file is the published one, whole
@@ -175,6 +181,7 @@ def test_a_build_killed_at_any_step_never_damages_the_published_file(standin: St
 
 # Verify before publish -------------------------------------------------------------------------------------------
 
+
 def variant_warehouse(source: str, folder: Path, sql: str) -> str:
     path = folder / "variant.duckdb"
     shutil.copy(source, path)
@@ -184,16 +191,26 @@ def variant_warehouse(source: str, folder: Path, sql: str) -> str:
     return str(path)
 
 
-@pytest.mark.parametrize(("case", "expected"), [
-    ("dbt fails", "dbt build failed (see above); {published} is unchanged."),
-    ("no side file", "dbt finished but the side file .alms.building-"),
-    ("a mart with no rows", "The built file failed verification: marts.fct_race_winners has no rows; "
-                            "nothing was published."),
-    ("a mart missing", "The built file failed verification: marts.fct_driver_standings is missing; "
-                       "nothing was published."),
-    ("DuckDB 2.x storage", "The built file failed verification: storage version 999 is not 64, the one DuckDB "
-                           "1.x reads (profiles.yml: storage_compatibility_version v1.0.0); nothing was published."),
-])
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("dbt fails", "dbt build failed (see above); {published} is unchanged."),
+        ("no side file", "dbt finished but the side file .alms.building-"),
+        (
+            "a mart with no rows",
+            "The built file failed verification: marts.fct_race_winners has no rows; nothing was published.",
+        ),
+        (
+            "a mart missing",
+            "The built file failed verification: marts.fct_driver_standings is missing; nothing was published.",
+        ),
+        (
+            "DuckDB 2.x storage",
+            "The built file failed verification: storage version 999 is not 64, the one DuckDB "
+            "1.x reads (profiles.yml: storage_compatibility_version v1.0.0); nothing was published.",
+        ),
+    ],
+)
 def test_a_side_file_that_fails_verification_is_never_published(
     standin: Standin, tmp_path: Path, case: str, expected: str
 ) -> None:
@@ -227,11 +244,14 @@ def test_a_side_file_that_fails_verification_is_never_published(
 
 # DuckDB writers and their WAL never meet a new file ------------------------------------------------------------
 
+
 def stale_wal_message(published: Path) -> str:
-    return (f"{published}.wal is a stale write-ahead log left by a client that wrote to the published file and "
-            f"did not close it; nothing was published and {published} is unchanged. Delete that .wal (the new build "
-            "replaces the file it belongs to), or open the file read-write once to keep its changes, "
-            "then build again.")
+    return (
+        f"{published}.wal is a stale write-ahead log left by a client that wrote to the published file and "
+        f"did not close it; nothing was published and {published} is unchanged. Delete that .wal (the new build "
+        "replaces the file it belongs to), or open the file read-write once to keep its changes, "
+        "then build again."
+    )
 
 
 def test_a_stale_wal_beside_the_published_file_is_named_and_nothing_changes(standin: Standin) -> None:
@@ -253,8 +273,9 @@ def test_a_stale_wal_beside_the_published_file_is_named_and_nothing_changes(stan
 def test_a_client_writing_during_the_build_keeps_its_wal_away_from_the_new_file(standin: Standin) -> None:
     # While dbt runs, a client opens the published file read-write, writes and is killed: its WAL is stale
     # by the time the build would publish, so the build refuses instead of renaming a new file beside it.
-    then = (f"import subprocess, sys; subprocess.run([sys.executable, '-c', {KILLED_WRITER!r}, "
-            f"{str(standin.published)!r}])")
+    then = (
+        f"import subprocess, sys; subprocess.run([sys.executable, '-c', {KILLED_WRITER!r}, {str(standin.published)!r}])"
+    )
     before = file_digest(standin.published)
 
     result = standin.build(STANDIN_THEN=then)
@@ -282,10 +303,17 @@ def test_a_writer_holding_the_published_file_stops_the_build(standin: Standin) -
 
 # One variable for the path; the environment ---------------------------------------------------------------------
 
+
 def test_make_build_publishes_to_alms_duckdb_path(standin: Standin) -> None:
     env = dict(os.environ, **standin.env, ALMS_DUCKDB_PATH="elsewhere/a.duckdb", ALMS_WAREHOUSE="ignored.duckdb")
-    completed = subprocess.run(["make", "--no-print-directory", "build"], cwd=standin.project, env=env,
-                               capture_output=True, text=True, check=False)
+    completed = subprocess.run(
+        ["make", "--no-print-directory", "build"],
+        cwd=standin.project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     published = standin.project / "elsewhere" / "a.duckdb"
     assert completed.stdout.strip().endswith("Published elsewhere/a.duckdb")
@@ -302,8 +330,14 @@ def test_make_build_with_a_broken_venv_says_so_in_one_line(standin: Standin) -> 
     python.symlink_to("/nonexistent/python3")  # the interpreter the venv was made from is gone
     before = file_digest(standin.published)
     env = dict(os.environ, **standin.env, ALMS_DUCKDB_PATH=str(standin.published))
-    completed = subprocess.run(["make", "--no-print-directory", "build"], cwd=standin.project, env=env,
-                               capture_output=True, text=True, check=False)
+    completed = subprocess.run(
+        ["make", "--no-print-directory", "build"],
+        cwd=standin.project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert completed.returncode != 0
     output = (completed.stdout + completed.stderr).strip().splitlines()
     assert len(output) == 1, output
@@ -358,8 +392,9 @@ def test_a_full_disk_is_one_line_and_nothing_changes(built_project: tuple[Path, 
     shutil.copy(built_project[1], published)
     before = file_digest(published)
     command, env = build_command(project, published)
-    completed = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False,
-                               preexec_fn=limit_file_size)
+    completed = subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, check=False, preexec_fn=limit_file_size
+    )
     assert completed.returncode == 1, completed.stdout[-3000:] + completed.stderr[-3000:]
     assert completed.stdout.strip().splitlines()[-1] == (
         f"Disk full while building (File too large); free some space and build again; {published} is unchanged."
@@ -369,6 +404,7 @@ def test_a_full_disk_is_one_line_and_nothing_changes(built_project: tuple[Path, 
 
 
 # Real races -----------------------------------------------------------------------------------------------------
+
 
 def test_racing_builds_publish_exactly_one_valid_warehouse(built_project: tuple[Path, Path], tmp_path: Path) -> None:
     """Five builds within 2 s (two at the same instant), and a sixth 3 s after the first (the issue's
@@ -381,8 +417,9 @@ def test_racing_builds_publish_exactly_one_valid_warehouse(built_project: tuple[
     started = time.monotonic()
     for offset in (0.0, 0.0, 0.5, 1.0, 2.0, 3.0):
         time.sleep(max(0.0, started + offset - time.monotonic()))
-        builds.append(subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE,
-                                       stderr=subprocess.STDOUT, text=True))
+        builds.append(
+            subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        )
     outputs = [build.communicate(timeout=180)[0] for build in builds]
 
     codes = sorted(build.returncode for build in builds)

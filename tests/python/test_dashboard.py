@@ -20,9 +20,16 @@ from streamlit.testing.v1 import AppTest
 
 APP = PROJECT_DIR / "dashboard" / "app.py"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--virtual-time-budget=30000", "--run-all-compositor-stages-before-draw",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--virtual-time-budget=30000",
+    "--run-all-compositor-stages-before-draw",
 ]
 
 
@@ -42,8 +49,12 @@ def test_dashboard_shows_the_four_published_tables(app_env: Path) -> None:
     assert lmp900.iloc[0]["Team"] == "Audi Sport North America"
     assert lmp900.iloc[0]["Total"] == "243"
     assert [header.value for header in app.header] == [
-        "Team standings", "Championship progression", "Race by race", "What if the rules were different",
-        "Evidence behind the scoring cells", "Reconciliation with the published tables",
+        "Team standings",
+        "Championship progression",
+        "Race by race",
+        "What if the rules were different",
+        "Evidence behind the scoring cells",
+        "Reconciliation with the published tables",
     ]
     # Classes in class order, from the marts; one column per round of the season.
     assert [tab.label for tab in app.tabs] == ["LMP900", "LMP675", "GTS", "GT"]
@@ -97,8 +108,11 @@ def test_dashboard_says_why_it_cannot_read_the_warehouse(
             holder.wait()
 
     assert not app.exception, app.exception
-    expected = (f"No warehouse at {path}: run `make build` first." if case == "missing"
-                else f"The warehouse at {path} cannot be read (")
+    expected = (
+        f"No warehouse at {path}: run `make build` first."
+        if case == "missing"
+        else f"The warehouse at {path} cannot be read ("
+    )
     errors = [error.value for error in app.error]
     assert errors and errors[0].startswith(expected), errors
 
@@ -140,9 +154,22 @@ def served_dashboard(warehouse: Path, tmp_path: Path):
     port = free_port()
     env = dict(os.environ, ALMS_DUCKDB_PATH=str(warehouse))
     server = subprocess.Popen(
-        [str(BIN_DIR / "streamlit"), "run", str(APP), "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        env=env, stdout=(tmp_path / "streamlit.log").open("w"), stderr=subprocess.STDOUT,
+        [
+            str(BIN_DIR / "streamlit"),
+            "run",
+            str(APP),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        env=env,
+        stdout=(tmp_path / "streamlit.log").open("w"),
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
@@ -164,7 +191,10 @@ def served_dashboard(warehouse: Path, tmp_path: Path):
 def run_chromium(chromium: str, profile: Path, *arguments: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *arguments],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -185,8 +215,13 @@ def test_dashboard_renders_the_lmp900_table_in_chromium(served_dashboard: str, t
     # Same bounded retry for the screenshot: under load the first capture can precede the render.
     for attempt in range(4):
         screenshot = tmp_path / f"dashboard-{attempt}.png"
-        run_chromium(chromium, tmp_path / f"profile-shot-{attempt}", "--window-size=1400,1200",
-                     f"--screenshot={screenshot}", served_dashboard)
+        run_chromium(
+            chromium,
+            tmp_path / f"profile-shot-{attempt}",
+            "--window-size=1400,1200",
+            f"--screenshot={screenshot}",
+            served_dashboard,
+        )
         if table_region_has_text(screenshot):
             break
     assert table_region_has_text(screenshot), "no text in the table region: the page did not render"
@@ -202,8 +237,9 @@ def table_region_has_text(screenshot: Path) -> bool:
     return darkest < 100 < lightest and len(table_region.getcolors(maxcolors=256) or []) > 40
 
 
-def test_dashboard_says_when_no_what_if_was_computed(warehouse: Path, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dashboard_says_when_no_what_if_was_computed(
+    warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A build with computed_scenarios: [official_2002] has no what-if rows: the section says so, not an empty
     table under a caption about 'N of M checked'."""
     path = tmp_path / "alms.duckdb"

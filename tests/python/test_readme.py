@@ -38,8 +38,13 @@ def readme_blocks() -> list[tuple[str, str]]:
 
 
 def readme_commands() -> list[str]:
-    return [line.strip() for language, body in readme_blocks() if language == "sh"
-            for line in body.splitlines() if line.strip() and not line.strip().startswith("#")]
+    return [
+        line.strip()
+        for language, body in readme_blocks()
+        if language == "sh"
+        for line in body.splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
 
 
 def readme_queries() -> list[tuple[str, str | None]]:
@@ -103,25 +108,34 @@ def test_every_marts_example_query_runs(model: str, query: str, warehouse: Path)
 
 def test_readme_build_commands_run_and_publish_every_mart(tmp_path: Path) -> None:
     project = make_checkout(tmp_path / "clone")
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("ALMS_DUCKDB_PATH", "DBT_PROFILES_DIR", "MAKEFLAGS", "MAKELEVEL")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("ALMS_DUCKDB_PATH", "DBT_PROFILES_DIR", "MAKEFLAGS", "MAKELEVEL")
+    }
     for command in COMMANDS:
         if COMMANDS[command] == "run":
-            completed = subprocess.run(command, shell=True, cwd=project, env=env, capture_output=True, text=True,
-                                       check=False)
+            completed = subprocess.run(
+                command, shell=True, cwd=project, env=env, capture_output=True, text=True, check=False
+            )
             assert completed.returncode == 0, f"{command}:\n{completed.stdout[-3000:]}{completed.stderr[-2000:]}"
         else:
             target = command.removeprefix("make ")
             if command.startswith("make ") and target != "test":
-                dry = subprocess.run(["make", "-n", target], cwd=project, env=env, capture_output=True, text=True,
-                                     check=False)
+                dry = subprocess.run(
+                    ["make", "-n", target], cwd=project, env=env, capture_output=True, text=True, check=False
+                )
                 assert dry.returncode == 0, dry.stderr
 
     published = project / "warehouse" / "alms.duckdb"
     connection = duckdb.connect(str(published), read_only=True)
     try:
-        marts = {row[0] for row in connection.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
+        marts = {
+            row[0]
+            for row in connection.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
         declared = {path.stem for path in (project / "models" / "marts").glob("*.sql")}
         assert marts == declared
         for mart in marts:
@@ -145,16 +159,29 @@ def test_computed_scenarios_limits_the_scenarios_and_refuses_an_unknown_code(war
     shutil.copy(warehouse, database)
 
     def run(codes: str) -> subprocess.CompletedProcess[str]:
-        return run_dbt(project, database, "run", "--select", "int_finishes_scored", "dim_scoring_scenarios",
-                       "--vars", f"{{computed_scenarios: [{codes}]}}")
+        return run_dbt(
+            project,
+            database,
+            "run",
+            "--select",
+            "int_finishes_scored",
+            "dim_scoring_scenarios",
+            "--vars",
+            f"{{computed_scenarios: [{codes}]}}",
+        )
 
     assert run("article_70pct_rule").returncode == 0
     connection = duckdb.connect(str(database), read_only=True)
     try:
-        codes = {row[0] for row in connection.execute(
-            "select distinct scenario_code from intermediate.int_finishes_scored").fetchall()}
-        flagged = dict(connection.execute(
-            "select scenario_code, is_computed from marts.dim_scoring_scenarios").fetchall())
+        codes = {
+            row[0]
+            for row in connection.execute(
+                "select distinct scenario_code from intermediate.int_finishes_scored"
+            ).fetchall()
+        }
+        flagged = dict(
+            connection.execute("select scenario_code, is_computed from marts.dim_scoring_scenarios").fetchall()
+        )
     finally:
         connection.close()
     assert codes == {"article_70pct_rule", "official_2002"}  # the season's official scenario is always computed

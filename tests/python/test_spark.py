@@ -39,9 +39,23 @@ def test_spark_builds_the_standings_and_agrees_with_duckdb(warehouse: Path, tmp_
     spark_warehouse = tmp_path / "spark-warehouse"
     env = dict(os.environ, DBT_PROFILES_DIR=str(project), ALMS_SPARK_WAREHOUSE=str(spark_warehouse))
     build = subprocess.run(
-        [str(SPARK_DBT), "build", "--target", "spark", "--select", "+fct_team_standings",
-         "--resource-type", "seed", "--resource-type", "model"],
-        cwd=project, env=env, capture_output=True, text=True, check=False,
+        [
+            str(SPARK_DBT),
+            "build",
+            "--target",
+            "spark",
+            "--select",
+            "+fct_team_standings",
+            "--resource-type",
+            "seed",
+            "--resource-type",
+            "model",
+        ],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert build.returncode == 0, build.stdout[-5000:]
 
