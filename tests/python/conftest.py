@@ -8,16 +8,24 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pytest
 
+T = TypeVar("T")
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 BIN_DIR = Path(sys.executable).parent
 COPIED = ["dbt_project.yml", "profiles.yml", "models", "seeds", "macros", "tests", "scripts"]
+
+# How long a test waits for a condition (a process to start, a file to appear, a page to render) before it fails.
+# Generous on purpose: tests wait on conditions, never on a fixed time, and a loaded 2-core machine is slow.
+DEADLINE_S = 600
 
 Rows = list[list[str]]
 Breakage = Callable[[Path], None]
@@ -67,6 +75,16 @@ def run_dbt(project: Path, database: Path, *arguments: str) -> subprocess.Comple
     )
 
 
+def wait_until(condition: Callable[[], T], what: str, timeout: float = DEADLINE_S) -> T:
+    """Poll `condition` until it returns something truthy and return that; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up after {timeout:g} s waiting for {what}")
+        time.sleep(0.1)
+    return result
+
+
 # Seed edits on a project copy ---------------------------------------------------------------------------------
 
 
@@ -80,6 +98,7 @@ def make_checkout(destination: Path) -> Path:
         "requirements-duckdb1.txt",
         "requirements-spark.txt",
         "dashboard",
+        "benchmarks",
     ):
         source = PROJECT_DIR / name
         if source.is_dir():
@@ -206,6 +225,17 @@ def mart_checksums(warehouse: Path) -> dict[str, str]:
         return sums
     finally:
         connection.close()
+
+
+# The fixtures below build the project with dbt once per session. A test that uses them is slow whatever its own
+# marks say, so it never lands in `make test-fast` (pytest -m "not slow") by a forgotten marker.
+BUILD_FIXTURES = {"built_project", "warehouse", "standin_sources", "query"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if BUILD_FIXTURES.intersection(getattr(item, "fixturenames", ())) and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

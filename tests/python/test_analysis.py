@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # every test reads the session's built warehouse
+
 
 def test_round_each_title_was_decided(query) -> None:
     decided = query(

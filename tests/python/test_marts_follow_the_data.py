@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 from conftest import copy_project, edit_rows, run_build, run_dbt, set_cell
+
+pytestmark = pytest.mark.slow  # every test runs its own dbt build
 
 
 def build_models_only(project: Path, database: Path) -> None:

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import copy_project, read_rows, run_build, write_rows
+from conftest import DEADLINE_S, copy_project, read_rows, run_build, write_rows
+
+pytestmark = pytest.mark.slow  # builds a project with three added seasons
 
 ENDURANCE_2003 = [26, 22, 19, 16, 14, 12, 10, 9, 8, 7]
 STANDARD_2002 = [25, 21, 19, 17, 15, 14, 13, 12, 11, 10]
@@ -397,7 +399,9 @@ def test_the_dashboard_follows_the_added_seasons(three_seasons: Path, monkeypatc
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("ALMS_DUCKDB_PATH", str(three_seasons))
-    app = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py"), default_timeout=60)
+    app = AppTest.from_file(
+        str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py"), default_timeout=DEADLINE_S
+    )
     app.run()
     assert app.selectbox(key="season").options == ["2100", "2099", "2003", "2002"]
     app.selectbox(key="season").select(2099).run()

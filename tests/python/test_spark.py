@@ -17,6 +17,8 @@ import duckdb
 import pytest
 from conftest import PROJECT_DIR, copy_project
 
+pytestmark = pytest.mark.slow  # builds the project on Spark
+
 SPARK_DBT = PROJECT_DIR / ".venv-spark" / "bin" / "dbt"
 STANDINGS = "select * from {table} order by season, scenario_code, class_order, class_code, display_order"
 

@@ -10,7 +10,10 @@ import unicodedata
 from pathlib import Path
 
 import duckdb
+import pytest
 from conftest import copy_project, run_dbt
+
+pytestmark = pytest.mark.slow  # runs its own dbt build
 
 DRIVER = "Lucas Lühr"
 TEAM = "Larbre Compétition"
