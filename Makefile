@@ -71,6 +71,9 @@ docs: setup
 dashboard: setup
 	$(BIN)/streamlit run dashboard/app.py --browser.gatherUsageStats false
 
+# Not part of the tests (about an hour): writes docs/benchmarks.md. BENCHMARK_ARGS: options of
+# benchmarks/benchmark.py, e.g. --compare-ref <git ref> (pair the warm build and compare every mart with that ref's).
+BENCHMARK_ARGS ?= --compare-ref main
 benchmark: setup
 	$(BIN)/python benchmarks/benchmark.py $(BENCHMARK_ARGS)
 

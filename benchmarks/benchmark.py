@@ -5,22 +5,28 @@ DNFs, two endurance rounds a season, a `seasons` row per season naming official_
 processes so wall time and peak memory are their own, produces the two official marts
 `fct_team_round_points` and `fct_team_standings` (every column) three ways:
   - dbt:    the project's real models (`dbt build` of +fct_team_round_points +fct_team_standings, seeds and
-            models, no tests), raw inputs read from the Parquet files (var input_parquet_dir), official scenario;
+            models, no tests), official scenario. The synthetic inputs stand in the DuckDB file under the seeds'
+            own relation names (`raw.finishes`, `reference.seasons`, ...: a view over each Parquet file), and
+            dbt loads every other seed: the models read their `ref()`s and know nothing of the benchmark;
   - floor:  the same marts as hand-written DuckDB SQL into a DuckDB file (the fair floor: same engine, same
             settings, same outputs, no framework);
   - polars: the same marts as a polars lazy query, written as Parquet.
 It compares the three outputs row by row (same columns and types, same multiset of rows), and writes
 docs/benchmarks.md: end-to-end and SQL-only times and ratios, rows/s, peak memory, where dbt's time goes per
 model (run_results.json), the goals, a warm `dbt build` of the 2002 project against `import dbt.cli.main`
-(with its node counts by `dbt ls`), and one warm `make test` of the project (skip with --no-make-test).
+(with its node counts by `dbt ls`), one warm `make test` of the project (skip with --no-make-test), and with
+--compare-ref REF the warm `dbt build` of this tree paired with REF's (a `git archive` of REF, timed interleaved)
+and a checksum of every mart of both builds, so that a change can show every mart unchanged.
 
-Usage: python scripts/benchmark.py [--sizes 1e5,1e6,1e7,3e7] [--repeat 3] [--large-repeat 1] [--no-write]
-                                  [--no-make-test] [--compare-large]
+Usage: python benchmarks/benchmark.py [--sizes 1e5,1e6,1e7,3e7] [--repeat 3] [--large-repeat 1] [--no-write]
+                                     [--no-make-test] [--compare-large] [--compare-ref main]
+The smallest run, to check that it works: --sizes 1e3 --repeat 1 --warm-pairs 1 --no-make-test --no-write
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
@@ -28,6 +34,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections import Counter
@@ -38,7 +45,7 @@ import duckdb
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BIN_DIR = Path(sys.executable).parent
 DOC = PROJECT_DIR / "docs" / "benchmarks.md"
-DOC_MARKER = "<!-- Everything above is written by scripts/benchmark.py; the analysis below is kept. -->"
+DOC_MARKER = "<!-- Everything above is written by benchmarks/benchmark.py; the analysis below is kept. -->"
 CLASSES = ["LMP900", "LMP675", "GTS", "GT"]
 ROUNDS_PER_SEASON = 10
 TEAMS_PER_CLASS = 12
@@ -46,6 +53,13 @@ TWO_CAR_TEAMS = 4  # the first four teams of each class run two cars
 CARS_PER_SEASON_ROUND = len(CLASSES) * (TEAMS_PER_CLASS + TWO_CAR_TEAMS)
 SCENARIO = "official_2002"
 MARTS = ["fct_team_round_points", "fct_team_standings"]
+# The seeds the synthetic seasons replace, by the schema dbt gives their folder (dbt_project.yml: seeds/raw ->
+# raw, seeds/reference -> reference; generate_schema_name keeps the plain name). Every other seed is dbt's.
+SYNTHETIC_SEEDS = {
+    "raw": ["schedule", "entries", "car_drivers", "finishes", "class_winner_gaps", "driver_bonus_points"],
+    "reference": ["seasons", "team_aliases"],
+}
+PROJECT_NAME = "alms_standings"
 LARGE = 20_000_000  # sizes from here on run --large-repeat times (default once)
 # DuckDB settings for the big runs only (profiles.yml reads them; a normal build keeps DuckDB's defaults).
 # The floor runs under the same settings, so the comparison is the same engine doing the same work.
@@ -376,8 +390,8 @@ def run_polars(data: Path, output: Path) -> None:
     write_timing(output, {"sql_s": time.perf_counter() - started})
 
 
-def dbt_command(data: Path, target: Path, *arguments: str) -> list[str]:
-    variables = json.dumps({"input_parquet_dir": str(data), "computed_scenarios": [SCENARIO]})
+def dbt_command(target: Path, *arguments: str) -> list[str]:
+    variables = json.dumps({"computed_scenarios": [SCENARIO]})
     return [
         str(BIN_DIR / "dbt"),
         *arguments,
@@ -388,6 +402,23 @@ def dbt_command(data: Path, target: Path, *arguments: str) -> list[str]:
         "--project-dir",
         str(PROJECT_DIR),
     ]
+
+
+def stand_in_for_seeds(data: Path, database: Path) -> None:
+    """Put the synthetic inputs in `database` under the seeds' relation names, as views over the Parquet files:
+    the staging models read them where they read the seeds, and the Parquet is read as the models run, as the
+    floor and polars read it."""
+    connection = duckdb.connect(str(database), config={"storage_compatibility_version": "v1.0.0"})
+    for schema, seeds in SYNTHETIC_SEEDS.items():
+        connection.execute(f"create schema if not exists {schema}")
+        for seed in seeds:
+            connection.execute(f"create or replace view {schema}.{seed} as select * from '{data}/{seed}.parquet'")
+    connection.close()
+
+
+def replaced_seeds() -> list[str]:
+    """The seeds the synthetic inputs stand in for, as dbt selectors (fully qualified names), to exclude."""
+    return [f"{PROJECT_NAME}.{schema}.{seed}" for schema, seeds in SYNTHETIC_SEEDS.items() for seed in seeds]
 
 
 def memory_limit(size: int) -> str:
@@ -408,8 +439,9 @@ def dbt_env(database: Path) -> dict[str, str]:
 def run_dbt(data: Path, output: Path) -> None:
     """dbt build of the two marts and their parents; the target folder (partial parse) is shared and warm."""
     target = data.parent / "dbt_target"
+    database = output / "alms.duckdb"
+    stand_in_for_seeds(data, database)
     command = dbt_command(
-        data,
         target,
         "build",
         "--quiet",
@@ -419,8 +451,10 @@ def run_dbt(data: Path, output: Path) -> None:
         "model",
         "--select",
         *[f"+{mart}" for mart in MARTS],
+        "--exclude",
+        *replaced_seeds(),
     )
-    subprocess.run(command, cwd=PROJECT_DIR, env=dbt_env(output / "alms.duckdb"), check=True)
+    subprocess.run(command, cwd=PROJECT_DIR, env=dbt_env(database), check=True)
     results = json.loads((target / "run_results.json").read_text())["results"]
     models, spans = {}, []
     for result in results:
@@ -490,7 +524,7 @@ def compare(outputs: dict[str, Path]) -> dict[str, bool]:
 
 
 def measure_size(size: int, repeat: int, work: Path, check: bool) -> dict:
-    data = work / "data"  # one path for every size, so dbt's vars (and its partial parse) stay the same
+    data = work / "data"  # one path for every size
     finishes = generate(data, size)
     results: dict = {"finishes": finishes, "repeat": repeat, "memory_limit": memory_limit(size)}
     outputs = {}
@@ -637,6 +671,131 @@ def warm_build(repeat: int, work: Path) -> dict:
     }
 
 
+def source_tree(ref: str, folder: Path) -> Path:
+    """The project's files at git REF (`git archive`: nothing is checked out, no worktree is registered)."""
+    archive = subprocess.run(
+        ["git", "-C", str(PROJECT_DIR), "archive", "--format=tar", ref], check=True, capture_output=True
+    ).stdout
+    folder.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder
+
+
+def paired_builds(ref: str, pairs: int, work: Path) -> dict:
+    """The full warm `dbt build` of this tree and of REF (same toolchain, normal settings), timed in pairs whose
+    order alternates, so a burst of load on the shared machine hits both alike; then every mart of both builds."""
+    trees = {"this": PROJECT_DIR, "ref": source_tree(ref, work / "ref_tree")}
+    databases = {side: work / f"paired_{side}.duckdb" for side in trees}
+
+    def build(side: str) -> float:
+        env = dict(os.environ, ALMS_DUCKDB_PATH=str(databases[side]), DBT_PROFILES_DIR=str(trees[side]))
+        for name in BENCHMARK_ENV:
+            env.pop(name, None)
+        command = [str(BIN_DIR / "dbt"), "build", "--quiet", "--target-path", str(work / f"paired_target_{side}"),
+                   "--project-dir", str(trees[side])]  # fmt: skip
+        started = time.perf_counter()
+        subprocess.run(command, cwd=trees[side], env=env, check=True, stdout=subprocess.DEVNULL)
+        return time.perf_counter() - started
+
+    build("this"), build("ref")  # untimed: partial parse and the file in place, as a warm build has them
+    rounds = []
+    for number in range(pairs):
+        order = ["this", "ref"] if number % 2 == 0 else ["ref", "this"]
+        rounds.append({side: build(side) for side in order})
+    return {
+        "ref": ref,
+        "pairs": pairs,
+        "this_s": statistics.median(timed["this"] for timed in rounds),
+        "ref_s": statistics.median(timed["ref"] for timed in rounds),
+        "ratio": statistics.median(timed["this"] / timed["ref"] for timed in rounds),
+        "marts": compare_marts(databases["ref"], databases["this"]),
+    }
+
+
+def mart_columns(connection: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    rows = connection.execute(
+        "select table_name, column_name from information_schema.columns where table_schema = 'marts' "
+        "order by table_name, ordinal_position"
+    ).fetchall()
+    columns: dict[str, list[str]] = {}
+    for table, column in rows:
+        columns.setdefault(table, []).append(column)
+    return columns
+
+
+def checksum(connection: duckdb.DuckDBPyConnection, mart: str, columns: list[str]) -> tuple[int, str]:
+    """(rows, an order-free checksum of the rows' values in `columns`, each as text, so a wider integer type
+    with the same values checksums the same)."""
+    values = ", ".join(f'cast("{column}" as varchar)' for column in columns)
+    rows, total = connection.execute(
+        f"select count(*), cast(coalesce(sum(hash({values})), 0) as varchar) from marts.{mart}"
+    ).fetchone()
+    return rows, total
+
+
+def compare_marts(before: Path, after: Path) -> list[dict]:
+    """Every mart of either build: its rows and checksum before and after, over the columns both have."""
+    connections = {
+        "before": duckdb.connect(str(before), read_only=True),
+        "after": duckdb.connect(str(after), read_only=True),
+    }
+    try:
+        columns = {side: mart_columns(connection) for side, connection in connections.items()}
+        marts = []
+        for mart in sorted(set(columns["before"]) | set(columns["after"])):
+            shared = [column for column in columns["before"].get(mart, []) if column in columns["after"].get(mart, [])]
+            sums = {
+                side: checksum(connection, mart, shared) if mart in columns[side] and shared else None
+                for side, connection in connections.items()
+            }
+            marts.append(
+                {
+                    "mart": mart,
+                    "rows_before": sums["before"][0] if sums["before"] else None,
+                    "rows_after": sums["after"][0] if sums["after"] else None,
+                    "checksum_before": sums["before"][1] if sums["before"] else None,
+                    "checksum_after": sums["after"][1] if sums["after"] else None,
+                    "unchanged": sums["before"] is not None and sums["before"] == sums["after"],
+                    "only_before": [c for c in columns["before"].get(mart, []) if c not in shared],
+                    "only_after": [c for c in columns["after"].get(mart, []) if c not in shared],
+                }
+            )
+        return marts
+    finally:
+        for connection in connections.values():
+            connection.close()
+
+
+def paired_report(paired: dict) -> list[str]:
+    ref = paired["ref"]
+    marts = paired["marts"]
+    unchanged = all(mart["unchanged"] for mart in marts)
+    lines = [
+        "",
+        f"## This tree against `{ref}`",
+        "",
+        f"Warm `dbt build` of this tree paired with `{ref}`'s (`--compare-ref {ref}`: a `git archive` of it, the same "
+        f"toolchain, normal settings; {paired['pairs']} pairs, the order alternating): {paired['this_s']:.2f} s vs "
+        f"{paired['ref_s']:.2f} s, ratio {paired['ratio']:.2f} (median of the pairs' ratios).",
+        "",
+        f"Every mart, `{ref}` (before) against this tree (after): rows and an order-free checksum of the values "
+        "(`sum(hash(...))` over the columns both have, each cast to text). Every mart unchanged: "
+        f"**{'yes' if unchanged else 'NO'}**.",
+        "",
+        "| mart | rows before | rows after | checksum before | checksum after | unchanged | columns only before "
+        "| columns only after |",
+        "|---|---:|---:|---:|---:|---|---|---|",
+    ]
+    for mart in marts:
+        lines.append(
+            f"| {mart['mart']} | {mart['rows_before']} | {mart['rows_after']} | {mart['checksum_before']} "
+            f"| {mart['checksum_after']} | {'yes' if mart['unchanged'] else 'NO'} "
+            f"| {', '.join(mart['only_before'])} | {', '.join(mart['only_after'])} |"
+        )
+    return lines
+
+
 def make_test() -> dict:
     """One warm `make test` of the project (venvs in place, so make installs nothing), timed end to end."""
     started = time.perf_counter()
@@ -671,17 +830,26 @@ def same(result: dict) -> str:
     return "yes" if all(result["identical"].values()) else "NO"
 
 
-def report(sizes: dict[int, dict], warm: dict, tested: dict | None) -> str:
+def report(sizes: dict[int, dict], warm: dict, tested: dict | None, paired: dict | None) -> str:
     lines = [
         "# Benchmarks",
         "",
         f"Machine: {machine()}. Shared with other users' builds while measured.",
         "",
-        "Command: `make benchmark` (`python scripts/benchmark.py`). Each engine produces the two official marts,",
+        "Command (about an hour on 2 cores; `BENCHMARK_ARGS` passes options, e.g. `--compare-ref <ref>`, the git",
+        "ref to pair the warm build with, `main` by default; `python benchmarks/benchmark.py --help` lists them):",
+        "",
+        "```sh",
+        "make benchmark",
+        "```",
+        "",
+        "Each engine produces the two official marts,",
         "`fct_team_round_points` and `fct_team_standings`, every column, from the same synthetic Parquet:",
         "",
         "- **dbt**: the project's real models, `dbt build` of `+fct_team_round_points +fct_team_standings` (seeds",
-        "  and models, no tests), inputs through the `input_parquet_dir` var, warm partial-parse cache; end to end",
+        "  and models, no tests), warm partial-parse cache; the synthetic inputs stand under the seeds' relation",
+        "  names (`raw.finishes`, ...: a view over each Parquet file) and dbt loads only the other seeds, so the",
+        "  models are the project's own, unchanged; end to end",
         "  includes dbt's start-up. SQL-only is the span from the first model's start to the last model's end",
         "  (run_results.json).",
         "- **floor**: the fair floor, the same two marts as hand-written DuckDB SQL into a DuckDB file, in the same",
@@ -810,6 +978,8 @@ def report(sizes: dict[int, dict], warm: dict, tested: dict | None) -> str:
             ),
             row("same marts, row by row", same),
         ]
+    if paired:
+        lines += paired_report(paired)
     return "\n".join(lines) + "\n"
 
 
@@ -831,6 +1001,11 @@ def main() -> int:
     parser.add_argument(
         "--compare-large", action="store_true", help=f"also compare the marts row by row from {LARGE:,} finishes (slow)"
     )
+    parser.add_argument(
+        "--compare-ref",
+        metavar="REF",
+        help="also time the warm `dbt build` paired with git REF's, and compare every mart of both builds",
+    )
     parser.add_argument("--engine", choices=ENGINES, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
@@ -842,9 +1017,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="alms-benchmark-") as scratch:
         work = Path(scratch)
         # One untimed parse with the benchmark's vars, so every timed dbt run starts from a warm parse cache.
-        generate(work / "data", 1000)
         subprocess.run(
-            dbt_command(work / "data", work / "dbt_target", "parse", "--quiet"),
+            dbt_command(work / "dbt_target", "parse", "--quiet"),
             cwd=PROJECT_DIR,
             env=dbt_env(work / "parse.duckdb"),
             check=True,
@@ -870,15 +1044,20 @@ def main() -> int:
             )
         warm = warm_build(arguments.warm_pairs, work)
         print(json.dumps({"warm_build": warm}), flush=True)
+        paired = paired_builds(arguments.compare_ref, arguments.warm_pairs, work) if arguments.compare_ref else None
+        if paired:
+            print(json.dumps({"paired_with_ref": paired}), flush=True)
     tested = None if arguments.no_make_test else make_test()
     if tested:
         print(json.dumps({"make_test": tested}), flush=True)
-    text = report(sizes, warm, tested)
+    text = report(sizes, warm, tested, paired)
     print(text)
     if not arguments.no_write:
         write_doc(text)
     compared = [result["identical"] for result in sizes.values() if result["identical"] is not None]
-    return 0 if all(all(verdict.values()) for verdict in compared) and (not tested or tested["passed"]) else 1
+    marts_unchanged = not paired or all(mart["unchanged"] for mart in paired["marts"])
+    passed = all(all(verdict.values()) for verdict in compared) and (not tested or tested["passed"])
+    return 0 if passed and marts_unchanged else 1
 
 
 if __name__ == "__main__":
