@@ -157,15 +157,14 @@ STANDIN_DBT = """#!{python}
 \"\"\"Stand-in for `dbt build`, for tests of locking and publishing: writes what publishing relies on (the side
 file named by ALMS_DUCKDB_PATH, and target/manifest.json) from a warehouse and a manifest the real dbt built.
 STANDIN_MODE: good (default), fail, no-file (writes no side file), kill-build (half a side file, then SIGKILL
-to the build that runs it). STANDIN_SECONDS: how long it "builds". STANDIN_THEN: Python run after the copy.\"\"\"
-import os, shutil, signal, sys, time
+to the build that runs it). STANDIN_THEN: Python run after the copy (no sleeps: tests wait on conditions).\"\"\"
+import os, shutil, signal, sys
 from pathlib import Path
 
 side = Path(os.environ["ALMS_DUCKDB_PATH"])
 project = Path(sys.argv[sys.argv.index("--project-dir") + 1])
 mode = os.environ.get("STANDIN_MODE", "good")
 print(f"stand-in dbt build into {{side}}", flush=True)
-time.sleep(float(os.environ.get("STANDIN_SECONDS", "0")))
 (project / "target").mkdir(exist_ok=True)
 shutil.copy(os.environ["STANDIN_MANIFEST"], project / "target" / "manifest.json")
 if mode == "fail":
