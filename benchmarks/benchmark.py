@@ -136,7 +136,8 @@ def generate(directory: Path, finishes: int) -> int:
                 'synthetic' as note, 'synthetic' as source
             from placed
         ) to '{directory}/finishes.parquet' (format parquet);
-        copy (select * from (values (0, 0, '', '')) as empty(season, round_number, car_key, driver_name) where false)
+        copy (select * from (values (0, 0, '', '', ''))
+                as empty(season, round_number, car_key, driver_name, source) where false)
             to '{directory}/car_drivers.parquet' (format parquet);
         copy (select * from (values (0, 0, '', '', '', 0, ''))
                 as empty(season, round_number, class_code, driver_name, bonus_kind, points, source) where false)
