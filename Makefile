@@ -1,6 +1,7 @@
 # Two entry points for a fresh machine (Python 3.11+ and make):
 #   make build   set up .venv and build the warehouse (warehouse/alms.duckdb)
 #   make test    set up .venv and run every check (lint + pytest)
+#   make test-fast  lint + the tests that need no dbt build (the edit-run loop)
 # More: make dashboard, make docs, make benchmark, make spark.
 PYTHON ?= python3
 VENV := .venv
@@ -9,8 +10,9 @@ STAMP := $(VENV)/.installed
 DUCKDB1_STAMP := .venv-duckdb1/.installed
 SPARK_STAMP := .venv-spark/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
+PYTHON_PATHS := scripts tests dashboard benchmarks
 
-.PHONY: build test setup setup-spark lint pytest docs dashboard benchmark spark clean
+.PHONY: build test test-fast setup setup-spark lint pytest docs dashboard benchmark spark clean
 
 # One line, before anything runs, when .venv exists but cannot run the build (e.g. the Python it was made from
 # is gone): rebuilding it is the user's call. BUILD_ARGS: e.g. --no-wait, --wait-seconds 60, or dbt build options.
@@ -47,13 +49,19 @@ $(SPARK_STAMP): requirements-spark.txt
 	.venv-spark/bin/python -m pip install --quiet -r requirements-spark.txt
 	touch $(SPARK_STAMP)
 
+# The same checks run in pre-commit (.pre-commit-config.yaml) and in CI (make test).
 lint: setup
 	$(BIN)/sqlfluff lint models tests macros --disable-progress-bar --processes 2
-	$(BIN)/ruff check scripts tests dashboard
+	$(BIN)/ruff check $(PYTHON_PATHS)
+	$(BIN)/ruff format --check $(PYTHON_PATHS)
 	$(BIN)/dbt-score lint --run-dbt-parse
 
 pytest: setup
 	$(BIN)/pytest
+
+# The edit-run loop (under a minute warm): lint, then the tests that need no dbt build (pytest -m "not slow").
+test-fast: setup lint
+	$(BIN)/pytest -m "not slow"
 
 # From a private copy of the published warehouse (scripts/generate_docs.py): never creates, writes or locks it.
 docs: setup
@@ -63,8 +71,11 @@ docs: setup
 dashboard: setup
 	$(BIN)/streamlit run dashboard/app.py --browser.gatherUsageStats false
 
+# Not part of the tests (about an hour): writes docs/benchmarks.md. BENCHMARK_ARGS: options of
+# benchmarks/benchmark.py, e.g. --compare-ref <git ref> (pair the warm build and compare every mart with that ref's).
+BENCHMARK_ARGS ?= --compare-ref main
 benchmark: setup
-	$(BIN)/python scripts/benchmark.py
+	$(BIN)/python benchmarks/benchmark.py $(BENCHMARK_ARGS)
 
 # Spark SQL cannot NFC-normalise text keys (macros/normalized_text.sql): the seed pre-check refuses them first.
 spark: setup-spark

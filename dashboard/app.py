@@ -64,8 +64,9 @@ def standings_table(season: int, class_code: str) -> pd.DataFrame:
         "from marts.fct_team_standings where season = ? and class_code = ? order by display_order",
         (season, class_code),
     )
-    table = table.rename(columns={"position_label": "Pos", "team_name": "Team", "total_points": "Total",
-                                  **round_columns})
+    table = table.rename(
+        columns={"position_label": "Pos", "team_name": "Team", "total_points": "Total", **round_columns}
+    )
     for column in [*round_columns.values(), "Total"]:
         table[column] = table[column].map(as_text)
     return table.set_index("Pos")
@@ -85,11 +86,15 @@ def progression_chart(season: int, class_code: str, teams: int) -> alt.Chart:
     )
     start = pd.DataFrame({"round_number": 0, "team_name": progression["team_name"].unique(), "cumulative_points": 0})
     data = pd.concat([start, progression], ignore_index=True)
-    return alt.Chart(data).mark_line(interpolate="step-after", point=True).encode(
-        x=alt.X("round_number:Q", title="After round", scale=alt.Scale(domainMin=0), axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y("cumulative_points:Q", title="Cumulative points", scale=alt.Scale(domainMin=0)),
-        color=alt.Color("team_name:N", title="Team"),
-        tooltip=["team_name", "round_number", "cumulative_points"],
+    return (
+        alt.Chart(data)
+        .mark_line(interpolate="step-after", point=True)
+        .encode(
+            x=alt.X("round_number:Q", title="After round", scale=alt.Scale(domainMin=0), axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("cumulative_points:Q", title="Cumulative points", scale=alt.Scale(domainMin=0)),
+            color=alt.Color("team_name:N", title="Team"),
+            tooltip=["team_name", "round_number", "cumulative_points"],
+        )
     )
 
 
@@ -106,7 +111,8 @@ def evidence_heatmap(season: int) -> alt.Chart:
     cells["label"] = cells["cross_checked"].astype(str) + "/" + cells["cells"].astype(str)
     class_order = cells.drop_duplicates("class_code")["class_code"].tolist()
     base = alt.Chart(cells).encode(
-        x=alt.X("round_number:O", title="Round"), y=alt.Y("class_code:N", title="Class", sort=class_order))
+        x=alt.X("round_number:O", title="Round"), y=alt.Y("class_code:N", title="Class", sort=class_order)
+    )
     heat = base.mark_rect().encode(
         color=alt.Color("share:Q", title="Cross-checked", scale=alt.Scale(domain=[0, 1], scheme="blues")),
         tooltip=["class_code", "round_number", "cells", "cross_checked"],
@@ -124,21 +130,26 @@ def main() -> None:
             return
         except duckdb.Error as error:  # a writer holds it, a half-built or foreign file, ...
             reason = str(error).strip().splitlines()[0][:300]
-            problem = (f"The warehouse at {WAREHOUSE} cannot be read ({reason}). If a plain `dbt build` is writing "
-                       "it, wait for it to finish; otherwise run `make build`.")
+            problem = (
+                f"The warehouse at {WAREHOUSE} cannot be read ({reason}). If a plain `dbt build` is writing "
+                "it, wait for it to finish; otherwise run `make build`."
+            )
     st.title("American Le Mans Series standings")
     st.error(problem)
 
 
 def show_warehouse() -> None:
-    seasons = query("select season, official_scenario_name, has_published_standings from marts.dim_seasons "
-                    "order by season desc")
+    seasons = query(
+        "select season, official_scenario_name, has_published_standings from marts.dim_seasons order by season desc"
+    )
     season = st.selectbox("Season", seasons["season"].tolist(), key="season")
     about = seasons[seasons["season"] == season].iloc[0]
     classes = season_classes(season)
     st.title(f"{season} American Le Mans Series")
-    st.caption(f"Team championships computed from each car's class result, scored under {about.official_scenario_name}"
-               + ("; every published cell reconciled." if about.has_published_standings else "."))
+    st.caption(
+        f"Team championships computed from each car's class result, scored under {about.official_scenario_name}"
+        + ("; every published cell reconciled." if about.has_published_standings else ".")
+    )
 
     st.header("Team standings")
     if not classes:
@@ -155,14 +166,16 @@ def show_warehouse() -> None:
     st.altair_chart(progression_chart(season, class_code, teams), width="stretch")
     decided = query(
         "select min(round_number) as round_number from marts.fct_championship_progression "
-        "where season = ? and class_code = ? and is_title_decided", (season, class_code),
+        "where season = ? and class_code = ? and is_title_decided",
+        (season, class_code),
     )
     if not decided.empty and not pd.isna(decided.iloc[0, 0]):
         st.write(f"The {class_code} title was mathematically decided after round {int(decided.iloc[0, 0])}.")
 
     st.header("Race by race")
-    rounds = query("select round_number, race_name from marts.dim_rounds where season = ? order by round_number",
-                   (season,))
+    rounds = query(
+        "select round_number, race_name from marts.dim_rounds where season = ? order by round_number", (season,)
+    )
     labels = {f"{row.round_number}. {row.race_name}": row.round_number for row in rounds.itertuples()}
     round_number = labels[st.selectbox("Race", list(labels), key="race")]
     results = query(
@@ -186,22 +199,29 @@ def show_warehouse() -> None:
         (season,),
     )
     if summary.empty:
-        st.info("No what-if scenario was computed in this build (the var `computed_scenarios` left them out; "
-                "marts.dim_scoring_scenarios.is_computed says which were).")
+        st.info(
+            "No what-if scenario was computed in this build (the var `computed_scenarios` left them out; "
+            "marts.dim_scoring_scenarios.is_computed says which were)."
+        )
     else:
-        st.caption("A distance rule can only strike results whose laps are known: read each claim with its "
-                   "'N of M checked'. Untested results keep their points.")
+        st.caption(
+            "A distance rule can only strike results whose laps are known: read each claim with its "
+            "'N of M checked'. Untested results keep their points."
+        )
         st.dataframe(summary, hide_index=True, width="stretch")
 
     st.header("Evidence behind the scoring cells")
-    st.caption("Share of each round's scoring cells whose class position rests on a source other than the "
-               "published points themselves (a race result or the class-winners table).")
+    st.caption(
+        "Share of each round's scoring cells whose class position rests on a source other than the "
+        "published points themselves (a race result or the class-winners table)."
+    )
     st.altair_chart(evidence_heatmap(season), width="stretch")
 
     st.header("Reconciliation with the published tables")
     statuses = query(
         "select status, count(*) as cells from marts.fct_standings_reconciliation where season = ? "
-        "group by status order by status", (season,),
+        "group by status order by status",
+        (season,),
     )
     if statuses.empty:
         st.write(f"No published tables for {season} in seeds/expected: nothing to reconcile.")
@@ -210,7 +230,8 @@ def show_warehouse() -> None:
     exceptions = query(
         "select class_code, team_name, measure, published_value, computed_value, exception_reason "
         "from marts.fct_standings_reconciliation where season = ? and status != 'match' "
-        "order by class_order, team_name, measure", (season,),
+        "order by class_order, team_name, measure",
+        (season,),
     )
     st.table(exceptions)
 

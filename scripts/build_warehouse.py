@@ -84,6 +84,7 @@ def stop_on_signals() -> None:
 
 # Paths -------------------------------------------------------------------------------------------------------
 
+
 def published_path() -> Path:
     """ALMS_DUCKDB_PATH, or warehouse/alms.duckdb; a relative path is taken from the project folder."""
     path = Path(os.environ.get("ALMS_DUCKDB_PATH") or DEFAULT_WAREHOUSE).expanduser()
@@ -126,6 +127,7 @@ def remove_quietly(*paths: Path) -> None:
 
 # One build at a time -------------------------------------------------------------------------------------------
 
+
 @contextmanager
 def build_lock(published: Path, wait_seconds: float) -> Iterator[None]:
     """Hold the OS lock beside the published file: wait up to `wait_seconds` for another build, or refuse."""
@@ -136,16 +138,21 @@ def build_lock(published: Path, wait_seconds: float) -> Iterator[None]:
         if wait_seconds <= 0:
             raise BuildStopped(
                 f"Another build is publishing {shown(published)} (it holds {lock_path(published).name}); "
-                "not building. Run again when it ends, or pass --wait-seconds N to wait for it.", 3
+                "not building. Run again when it ends, or pass --wait-seconds N to wait for it.",
+                3,
             ) from None
-        print(f"Another build is publishing {shown(published)}; waiting up to {wait_seconds:g} s for it "
-              "(--wait-seconds N to change, --no-wait to refuse at once)...", flush=True)
+        print(
+            f"Another build is publishing {shown(published)}; waiting up to {wait_seconds:g} s for it "
+            "(--wait-seconds N to change, --no-wait to refuse at once)...",
+            flush=True,
+        )
         try:
             lock.acquire(timeout=wait_seconds)
         except Timeout:
             raise BuildStopped(
                 f"Gave up after {wait_seconds:g} s: another build still holds {lock_path(published).name}; "
-                f"nothing was built and {unchanged(published)}.", 3
+                f"nothing was built and {unchanged(published)}.",
+                3,
             ) from None
     try:
         yield
@@ -169,6 +176,7 @@ def note_leftover_side_files(published: Path) -> None:
 
 
 # Keeping DuckDB writers off the published file ----------------------------------------------------------------
+
 
 @contextmanager
 def published_file_held(published: Path) -> Iterator[None]:
@@ -204,6 +212,7 @@ def published_file_held(published: Path) -> Iterator[None]:
 
 # Build, audit, publish -----------------------------------------------------------------------------------------
 
+
 def dbt_executable() -> Path:
     return Path(sys.executable).with_name("dbt")
 
@@ -232,10 +241,17 @@ def run_dbt_build(side: Path, dbt_args: list[str]) -> tuple[int, str | None]:
     env = dict(os.environ, ALMS_DUCKDB_PATH=str(side), DBT_PROFILES_DIR=str(PROJECT_DIR))
     command = [str(dbt_executable()), "build", "--project-dir", str(PROJECT_DIR), *dbt_args]
     disk_full = None
-    with child_stopped_on_exit(subprocess.Popen(
-        command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, errors="replace",
-    )) as process:
+    with child_stopped_on_exit(
+        subprocess.Popen(
+            command,
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+        )
+    ) as process:
         assert process.stdout is not None
         for line in process.stdout:
             sys.stdout.write(line)
@@ -288,8 +304,10 @@ def verification_problems(side: Path, marts: list[tuple[str, str]]) -> list[str]
     problems = []
     version = storage_version(side)
     if version != DUCKDB_1X_STORAGE_VERSION:
-        problems.append(f"storage version {version} is not {DUCKDB_1X_STORAGE_VERSION}, the one DuckDB 1.x reads "
-                        "(profiles.yml: storage_compatibility_version v1.0.0)")
+        problems.append(
+            f"storage version {version} is not {DUCKDB_1X_STORAGE_VERSION}, the one DuckDB 1.x reads "
+            "(profiles.yml: storage_compatibility_version v1.0.0)"
+        )
     if wal_of(side).exists():
         problems.append("a WAL is still beside it after the checkpoint")
     if not marts:
@@ -317,8 +335,9 @@ def verify(side: Path, since: float, dbt_args: list[str]) -> None:
             "or plain `.venv/bin/dbt build --select ...` with ALMS_DUCKDB_PATH pointing at a file of your own."
         )
     if problems:
-        raise BuildStopped(f"The built file failed verification: {'; '.join(capped(problems, 5))}; "
-                           "nothing was published.")
+        raise BuildStopped(
+            f"The built file failed verification: {'; '.join(capped(problems, 5))}; nothing was published."
+        )
 
 
 def fsync_folder(folder: Path) -> None:
@@ -435,15 +454,17 @@ def environment_message(error: OSError | duckdb.Error, published: Path) -> str:
     match = DISK_FULL.search(text)
     if code in DISK_FULL_ERRNOS or match:
         reason = match.group(0) if match else text
-        return (f"Disk full while building ({reason}); free some space and build again; "
-                f"{unchanged(published)}.")
+        return f"Disk full while building ({reason}); free some space and build again; {unchanged(published)}."
     if code in NOT_WRITABLE_ERRNOS:
-        return (f"Cannot write in {folder}/ ({text}): the build writes its lock and side file there; "
-                f"nothing was built and {unchanged(published)}.")
+        return (
+            f"Cannot write in {folder}/ ({text}): the build writes its lock and side file there; "
+            f"nothing was built and {unchanged(published)}."
+        )
     return f"Build stopped: {text}; nothing was published and {unchanged(published)}."
 
 
 # Entry point ---------------------------------------------------------------------------------------------------
+
 
 def split_arguments(argv: list[str]) -> tuple[float, list[str]]:
     """This script's own options (--no-wait, --wait-seconds N); everything else goes to dbt build unchanged."""

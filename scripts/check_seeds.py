@@ -30,10 +30,23 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DECIMAL_TYPE = re.compile(r"decimal\((\d+),\s*(\d+)\)")
 MAX_SHOWN = 20
 # The text columns that identify or join something; free text (sources, notes, names of races) is not checked.
-TEXT_KEYS = frozenset({
-    "car_key", "car_number", "class_code", "team_entered", "team_alias", "team_name", "driver_name",
-    "race_type", "scale_code", "scenario_code", "exception_code", "status", "bonus_kind",
-})
+TEXT_KEYS = frozenset(
+    {
+        "car_key",
+        "car_number",
+        "class_code",
+        "team_entered",
+        "team_alias",
+        "team_name",
+        "driver_name",
+        "race_type",
+        "scale_code",
+        "scenario_code",
+        "exception_code",
+        "status",
+        "bonus_kind",
+    }
+)
 
 
 def character_name(character: str) -> str:
@@ -144,8 +157,10 @@ def check_file(path: Path, column_types: dict[str, str], allow_empty: bool = Fal
     if missing:
         problems.append(f"{name}:1: header lacks column(s) {', '.join(missing)}")
     if unexpected:
-        shown = [column if column.strip() else f"{column!r} (an empty name: a comma at the line's end?)"
-                 for column in unexpected]
+        shown = [
+            column if column.strip() else f"{column!r} (an empty name: a comma at the line's end?)"
+            for column in unexpected
+        ]
         problems.append(f"{name}:1: header has unexpected column(s) {', '.join(shown)}")
     if len(rows) == 1 and not allow_empty:
         problems.append(f"{name}: has a header but no rows")

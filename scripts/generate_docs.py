@@ -43,8 +43,17 @@ def generate_docs(dbt_args: list[str]) -> int:
             copy = Path(private) / published.name
             shutil.copyfile(published, copy)
             env = dict(os.environ, ALMS_DUCKDB_PATH=str(copy), DBT_PROFILES_DIR=str(PROJECT_DIR))
-            command = [str(dbt_executable()), "docs", "generate", "--static", "--project-dir", str(PROJECT_DIR),
-                       "--target-path", str(Path(private) / "target"), *dbt_args]
+            command = [
+                str(dbt_executable()),
+                "docs",
+                "generate",
+                "--static",
+                "--project-dir",
+                str(PROJECT_DIR),
+                "--target-path",
+                str(Path(private) / "target"),
+                *dbt_args,
+            ]
             with child_stopped_on_exit(subprocess.Popen(command, cwd=PROJECT_DIR, env=env)) as process:
                 if process.wait() != 0:
                     print(f"dbt docs generate failed (see above); {shown(published)} was only read.", flush=True)

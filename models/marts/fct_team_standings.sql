@@ -19,13 +19,13 @@ official_standings as (
 
 round_points_pivoted as (
     select
-        season,
-        class_code,
-        team_name,
         {% for round_number in round_numbers -%}
             cast(max(case when round_number = {{ round_number }} then points end) as integer)
-                as round_{{ round_number }}_points{{ "," if not loop.last }}
-        {% endfor %}
+                as round_{{ round_number }}_points,
+        {% endfor -%}
+        season,
+        class_code,
+        team_name
     from team_rounds_scored
     where is_official_scenario
     group by season, class_code, team_name

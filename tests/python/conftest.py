@@ -8,16 +8,24 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pytest
 
+T = TypeVar("T")
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 BIN_DIR = Path(sys.executable).parent
 COPIED = ["dbt_project.yml", "profiles.yml", "models", "seeds", "macros", "tests", "scripts"]
+
+# How long a test waits for a condition (a process to start, a file to appear, a page to render) before it fails.
+# Generous on purpose: tests wait on conditions, never on a fixed time, and a loaded 2-core machine is slow.
+DEADLINE_S = 600
 
 Rows = list[list[str]]
 Breakage = Callable[[Path], None]
@@ -41,16 +49,18 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
-def build_command(project: Path, warehouse: Path, *extra: str, python: Path | None = None,
-                  env: dict[str, str] | None = None) -> tuple[list[str], dict[str, str]]:
+def build_command(
+    project: Path, warehouse: Path, *extra: str, python: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[list[str], dict[str, str]]:
     """The project's build command (write-audit-publish) publishing to `warehouse`, and its environment."""
     environment = dict(os.environ, ALMS_DUCKDB_PATH=str(warehouse), DBT_PROFILES_DIR=str(project), **(env or {}))
     command = [str(python or BIN_DIR / "python"), str(project / "scripts" / "build_warehouse.py"), *extra]
     return command, environment
 
 
-def run_build(project: Path, warehouse: Path, *extra: str, python: Path | None = None,
-              env: dict[str, str] | None = None) -> BuildResult:
+def run_build(
+    project: Path, warehouse: Path, *extra: str, python: Path | None = None, env: dict[str, str] | None = None
+) -> BuildResult:
     """Run the project's build command against `warehouse` (ALMS_DUCKDB_PATH) and wait for it."""
     command, environment = build_command(project, warehouse, *extra, python=python, env=env)
     completed = subprocess.run(command, cwd=project, env=environment, capture_output=True, text=True, check=False)
@@ -60,17 +70,36 @@ def run_build(project: Path, warehouse: Path, *extra: str, python: Path | None =
 def run_dbt(project: Path, database: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     """A plain dbt command (no publishing step) on a project copy, into the DuckDB file `database`."""
     env = dict(os.environ, ALMS_DUCKDB_PATH=str(database), DBT_PROFILES_DIR=str(project))
-    return subprocess.run([str(BIN_DIR / "dbt"), *arguments], cwd=project, env=env,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [str(BIN_DIR / "dbt"), *arguments], cwd=project, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def wait_until(condition: Callable[[], T], what: str, timeout: float = DEADLINE_S) -> T:
+    """Poll `condition` until it returns something truthy and return that; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up after {timeout:g} s waiting for {what}")
+        time.sleep(0.1)
+    return result
 
 
 # Seed edits on a project copy ---------------------------------------------------------------------------------
 
+
 def make_checkout(destination: Path) -> Path:
     """A copy of the project as a clone has it, with this machine's virtual environments linked in."""
     project = copy_project(destination)
-    for name in ("Makefile", "pyproject.toml", "requirements.txt", "requirements-duckdb1.txt",
-                 "requirements-spark.txt", "dashboard"):
+    for name in (
+        "Makefile",
+        "pyproject.toml",
+        "requirements.txt",
+        "requirements-duckdb1.txt",
+        "requirements-spark.txt",
+        "dashboard",
+        "benchmarks",
+    ):
         source = PROJECT_DIR / name
         if source.is_dir():
             shutil.copytree(source, project / name)
@@ -103,20 +132,24 @@ def write_rows(path: Path, rows: Rows) -> None:
 
 def edit_rows(seed: str, edit: Callable[[Rows], Rows]) -> Breakage:
     """Rewrite seeds/`seed` (header first) with what `edit` makes of its rows."""
+
     def apply(project: Path) -> None:
         path = project / "seeds" / seed
         write_rows(path, edit(read_rows(path)))
+
     return apply
 
 
 def set_cell(seed: str, match: dict[str, str], column: str, value: str) -> Breakage:
     """Set `column` to `value` in the one row of seeds/`seed` whose columns equal `match`."""
+
     def edit(rows: Rows) -> Rows:
         header = rows[0]
         found = [row for row in rows[1:] if all(row[header.index(key)] == wanted for key, wanted in match.items())]
         assert len(found) == 1, f"{seed}: {len(found)} rows match {match}"
         found[0][header.index(column)] = value
         return rows
+
     return edit_rows(seed, edit)
 
 
@@ -124,15 +157,14 @@ STANDIN_DBT = """#!{python}
 \"\"\"Stand-in for `dbt build`, for tests of locking and publishing: writes what publishing relies on (the side
 file named by ALMS_DUCKDB_PATH, and target/manifest.json) from a warehouse and a manifest the real dbt built.
 STANDIN_MODE: good (default), fail, no-file (writes no side file), kill-build (half a side file, then SIGKILL
-to the build that runs it). STANDIN_SECONDS: how long it "builds". STANDIN_THEN: Python run after the copy.\"\"\"
-import os, shutil, signal, sys, time
+to the build that runs it). STANDIN_THEN: Python run after the copy (no sleeps: tests wait on conditions).\"\"\"
+import os, shutil, signal, sys
 from pathlib import Path
 
 side = Path(os.environ["ALMS_DUCKDB_PATH"])
 project = Path(sys.argv[sys.argv.index("--project-dir") + 1])
 mode = os.environ.get("STANDIN_MODE", "good")
 print(f"stand-in dbt build into {{side}}", flush=True)
-time.sleep(float(os.environ.get("STANDIN_SECONDS", "0")))
 (project / "target").mkdir(exist_ok=True)
 shutil.copy(os.environ["STANDIN_MANIFEST"], project / "target" / "manifest.json")
 if mode == "fail":
@@ -194,6 +226,17 @@ def mart_checksums(warehouse: Path) -> dict[str, str]:
         connection.close()
 
 
+# The fixtures below build the project with dbt once per session. A test that uses them is slow whatever its own
+# marks say, so it never lands in `make test-fast` (pytest -m "not slow") by a forgotten marker.
+BUILD_FIXTURES = {"built_project", "warehouse", "standin_sources", "query"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if BUILD_FIXTURES.intersection(getattr(item, "fixturenames", ())) and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The real project built once into a throwaway warehouse: (project copy, warehouse file)."""
@@ -222,10 +265,12 @@ def warehouse(built_project: tuple[Path, Path]) -> Path:
 @pytest.fixture()
 def query(warehouse: Path):
     """Run a query against the throwaway warehouse, read-only."""
+
     def run(sql: str) -> list[tuple]:
         connection = duckdb.connect(str(warehouse), read_only=True)
         try:
             return connection.execute(sql).fetchall()
         finally:
             connection.close()
+
     return run

@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # every test reads the session's built warehouse
+
 
 def test_round_each_title_was_decided(query) -> None:
     decided = query(
@@ -62,8 +66,14 @@ def test_the_overview_states_the_evidence_totals_the_mart_holds(query) -> None:
     overview = (Path(__file__).resolve().parents[2] / "models" / "_models__docs.md").read_text(encoding="utf-8")
     stated = re.search(
         r"Of 2002's (\d+) scoring cells in the team tables, (\d+) rest on a published race result outside the\s+"
-        r"season article, (\d+) on the article's class-winners table and (\d+) on the published points", overview)
+        r"season article, (\d+) on the article's class-winners table and (\d+) on the published points",
+        overview,
+    )
     assert stated, "the overview no longer states the evidence totals"
     counts = dict(query("select evidence, count(*) from marts.fct_team_round_evidence where season = 2002 group by 1"))
     assert [int(number) for number in stated.groups()] == [
-        sum(counts.values()), counts["race_results"], counts["season_results"], counts["published_points"]]
+        sum(counts.values()),
+        counts["race_results"],
+        counts["season_results"],
+        counts["published_points"],
+    ]

@@ -11,7 +11,10 @@ from conftest import PROJECT_DIR, mart_names, run_dbt
 DUCKDB1_PYTHON = PROJECT_DIR / ".venv-duckdb1" / "bin" / "python"
 
 READ_EVERY_MART = """
+import pytest
 import json, sys, duckdb
+
+pytestmark = pytest.mark.slow  # every test reads the session's built warehouse
 connection = duckdb.connect(sys.argv[1], read_only=True)
 counts = {mart: connection.execute(f"select count(*) from marts.{mart}").fetchone()[0] for mart in sys.argv[2:]}
 print(json.dumps({"version": duckdb.__version__, "counts": counts}))
@@ -24,7 +27,9 @@ def test_a_duckdb_1x_client_reads_every_mart(warehouse: Path) -> None:
     assert len(marts) >= 10
     completed = subprocess.run(
         [str(DUCKDB1_PYTHON), "-c", READ_EVERY_MART, str(warehouse), *marts],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     report = json.loads(completed.stdout)
     assert report["version"].startswith("1.")

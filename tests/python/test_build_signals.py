@@ -11,12 +11,11 @@ import os
 import shutil
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import build_command, file_digest, make_checkout, side_files
+from conftest import DEADLINE_S, build_command, file_digest, make_checkout, side_files, wait_until
 from filelock import FileLock
 
 
@@ -41,8 +40,10 @@ def is_running(pid: int) -> bool:
         return False
 
 
-@pytest.mark.parametrize(("stop", "exit_code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)],
-                         ids=["SIGTERM", "SIGINT"])
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("stop", "exit_code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["SIGTERM", "SIGINT"]
+)
 def test_a_signalled_build_stops_dbt_removes_its_side_file_and_keeps_the_published_file(
     built_project: tuple[Path, Path], tmp_path: Path, stop: signal.Signals, exit_code: int
 ) -> None:
@@ -51,17 +52,15 @@ def test_a_signalled_build_stops_dbt_removes_its_side_file_and_keeps_the_publish
     shutil.copy(session_warehouse, published)
     before = file_digest(published)
     command, env = build_command(project, published)
-    build = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             text=True)
-    deadline = time.monotonic() + 60
-    while not side_files(tmp_path) and build.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.1)  # dbt has started writing once its side file exists
+    build = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # dbt has started writing once its side file exists (or the build ended early, which the asserts report)
+    wait_until(lambda: side_files(tmp_path) or build.poll() is not None, "the build to start writing its side file")
     assert side_files(tmp_path), "the build never wrote its side file"
     dbt = children_of(build.pid)
     assert dbt, "no dbt child is running"
 
     build.send_signal(stop)
-    output = build.communicate(timeout=60)[0]
+    output = build.communicate(timeout=DEADLINE_S)[0]
 
     assert build.returncode == exit_code, output[-3000:]
     assert output.strip().splitlines()[-1] == (
@@ -76,11 +75,18 @@ def test_a_signalled_build_stops_dbt_removes_its_side_file_and_keeps_the_publish
 
 # make docs -------------------------------------------------------------------------------------------------------
 
+
 def make_docs(project: Path, published: Path) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if key not in ("MAKEFLAGS", "MAKELEVEL")}
     env.update(ALMS_DUCKDB_PATH=str(published), DBT_PROFILES_DIR=str(project))
-    return subprocess.run(["make", "--no-print-directory", "-o", ".venv/.installed", "-o", ".venv-duckdb1/.installed",
-                           "docs"], cwd=project, env=env, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        ["make", "--no-print-directory", "-o", ".venv/.installed", "-o", ".venv-duckdb1/.installed", "docs"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_make_docs_before_any_build_says_to_build_and_creates_nothing(tmp_path: Path) -> None:
@@ -97,6 +103,7 @@ def test_make_docs_before_any_build_says_to_build_and_creates_nothing(tmp_path: 
     assert not (project / "warehouse").exists()
 
 
+@pytest.mark.slow
 def test_make_docs_reads_a_copy_while_a_reader_holds_the_published_file(
     built_project: tuple[Path, Path], tmp_path: Path
 ) -> None:

@@ -38,9 +38,15 @@ def test_no_macro_overrides_an_adapters_own(compiled: tuple[Path, Path]) -> None
     Spark seed loader in macros/spark/ (dbt-spark's session cursor does not escape quotes in seed values)."""
     project, _ = compiled
     manifest = json.loads((project / "target" / "manifest.json").read_text(encoding="utf-8"))
-    own = {macro["name"]: macro["original_file_path"] for macro in manifest["macros"].values()
-           if macro["package_name"] == "alms_standings"}
-    adapters = {macro["name"] for macro in manifest["macros"].values()
-                if macro["package_name"] in ("dbt", "dbt_duckdb", "dbt_spark")}
+    own = {
+        macro["name"]: macro["original_file_path"]
+        for macro in manifest["macros"].values()
+        if macro["package_name"] == "alms_standings"
+    }
+    adapters = {
+        macro["name"]
+        for macro in manifest["macros"].values()
+        if macro["package_name"] in ("dbt", "dbt_duckdb", "dbt_spark")
+    }
     overrides = {name: path for name, path in own.items() if name in adapters and name != "generate_schema_name"}
     assert overrides == {"spark__load_csv_rows": "macros/spark/load_csv_rows.sql"}

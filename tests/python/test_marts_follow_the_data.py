@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 from conftest import copy_project, edit_rows, run_build, run_dbt, set_cell
+
+pytestmark = pytest.mark.slow  # every test runs its own dbt build
 
 
 def build_models_only(project: Path, database: Path) -> None:
@@ -28,8 +31,12 @@ def audi_row(database: Path) -> tuple:
 def test_a_changed_finish_changes_the_standings_and_fails_the_build(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     # Petit Le Mans: the winning Audi #2 dropped to 9th; Audi's best is then #1 in 6th (19 points).
-    set_cell("raw/finishes.csv", {"round_number": "10", "car_key": "lmp900-audi-sport-north-america-2"},
-             "class_position", "9")(project)
+    set_cell(
+        "raw/finishes.csv",
+        {"round_number": "10", "car_key": "lmp900-audi-sport-north-america-2"},
+        "class_position",
+        "9",
+    )(project)
 
     build_models_only(project, tmp_path / "models.duckdb")
     assert audi_row(tmp_path / "models.duckdb") == (19, 243 - 30 + 19)
@@ -64,6 +71,7 @@ def test_seed_columns_are_read_by_name_not_position(tmp_path: Path) -> None:
             for row in rows:
                 row[left], row[right] = row[right], row[left]
             return rows
+
         return edit
 
     edit_rows("raw/schedule.csv", swap("race_name", "circuit"))(project)

@@ -6,7 +6,10 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 from conftest import mart_checksums, run_build
+
+pytestmark = pytest.mark.slow  # every test runs its own build
 
 
 def test_reader_holding_the_published_file_does_not_block_a_rebuild(

@@ -1,9 +1,10 @@
-"""The README cannot rot: every command and query it shows runs, and every printed result is what the warehouse
-returns. So do the example queries in the marts' descriptions (the docs site and BI catalog show them).
+"""The README and the pages under docs/ cannot rot: every command and query they show runs, and every printed
+result is what the warehouse returns. So do the example queries in the marts' descriptions (the docs site and BI
+catalog show them).
 
 Fenced blocks: ```sh holds commands (one a line), ```sql a query, and a ```text block right after a query holds
 its printed result ('|'-separated, a header line, NULL for null). Every command must be known to COMMANDS below,
-which says how it is checked, so a new command cannot be added to the README unchecked.
+which says how it is checked, so a new command cannot be added to a page unchecked.
 """
 
 from __future__ import annotations
@@ -20,37 +21,71 @@ import yaml
 from conftest import PROJECT_DIR, copy_project, make_checkout, run_dbt
 
 README = PROJECT_DIR / "README.md"
+PAGES = [README, *sorted((PROJECT_DIR / "docs").glob("*.md"))]
+README_MAX_LINES = 200
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+LINK = re.compile(r"\]\(([^)#:]+\.md)\)")
+RUN = "run"
 
-# How each shell command of the README is checked: "run" here in a fresh copy of the project; otherwise the
-# test that runs it (the README's own command, or the exact command it wraps).
+# How each shell command of the pages is checked: RUN here, in a fresh checkout of the project (in this order);
+# otherwise why it is not run here, and the test that covers it. A `make` target not run is at least dry-run
+# (`make -n`), so a renamed target or a missing script fails here.
 COMMANDS = {
-    "make build": "run",
-    ".venv/bin/dbt build": "run",
-    "make test": "this suite is `make test` (CI runs it through .ci/run)",
-    "make benchmark": "dry run here; scripts/benchmark.py checks its own results (models, floor, polars agree)",
-    "make spark": "dry run here; tests/python/test_spark.py builds the project on Spark",
+    "make build": RUN,
+    ".venv/bin/dbt build": RUN,
+    "make test": "not run: this suite is `make test` (CI runs it through .ci/run)",
+    "make test-fast": "not run (dry run): its lint runs in `make test`, its tests are this suite's not-slow ones",
+    "make lint": "not run (dry run): `make test` runs it first",
+    ".venv/bin/pre-commit install": "not run: writes .git/hooks; test_tooling.py checks the hooks are make lint's",
+    ".venv/bin/dbt build --vars '{computed_scenarios: [official_2002]}'": (
+        "not run: a second full build; test_computed_scenarios_limits_the_scenarios_and_refuses_an_unknown_code "
+        "runs the models this var changes with it"
+    ),
+    "make spark": "not run (dry run): tests/python/test_spark.py builds the project on Spark",
+    '.venv-spark/bin/pip install "dbt-spark[PyHive]"': "not run: illustrative, a driver for a cluster no test has",
+    ".venv-spark/bin/dbt build --target cluster": "not run: illustrative, needs a Spark cluster and your profile",
+    "make benchmark": (
+        "not run (dry run): takes about an hour; benchmarks/benchmark.py checks its own results "
+        "(models, floor and polars agree)"
+    ),
 }
 
 
-def readme_blocks() -> list[tuple[str, str]]:
-    return [(match.group(1), match.group(2)) for match in FENCE.finditer(README.read_text(encoding="utf-8"))]
+def page_id(page: Path) -> str:
+    return str(page.relative_to(PROJECT_DIR))
 
 
-def readme_commands() -> list[str]:
-    return [line.strip() for language, body in readme_blocks() if language == "sh"
-            for line in body.splitlines() if line.strip() and not line.strip().startswith("#")]
+def blocks_of(page: Path) -> list[tuple[str, str]]:
+    return [(match.group(1), match.group(2)) for match in FENCE.finditer(page.read_text(encoding="utf-8"))]
 
 
-def readme_queries() -> list[tuple[str, str | None]]:
-    """(query, printed result or None), in README order."""
-    blocks = readme_blocks()
+def commands_of(page: Path) -> list[str]:
+    return [
+        line.strip()
+        for language, body in blocks_of(page)
+        if language == "sh"
+        for line in body.splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
+
+
+def queries_of(page: Path) -> list[tuple[str, str | None]]:
+    """(query, printed result or None), in page order."""
+    blocks = blocks_of(page)
     queries = []
     for index, (language, body) in enumerate(blocks):
         if language == "sql":
             following = blocks[index + 1] if index + 1 < len(blocks) else ("", "")
             queries.append((body, following[1] if following[0] == "text" else None))
     return queries
+
+
+def every_query() -> list[pytest.param]:
+    return [
+        pytest.param(query, expected, id=f"{page_id(page)}:{number}")
+        for page in PAGES
+        for number, (query, expected) in enumerate(queries_of(page), start=1)
+    ]
 
 
 def printed(rows: list[tuple], columns: list[str]) -> list[list[str]]:
@@ -61,15 +96,27 @@ def parse_printed(text: str) -> list[list[str]]:
     return [[cell.strip() for cell in line.split("|")] for line in text.strip().splitlines()]
 
 
-def test_every_readme_command_is_checked() -> None:
-    commands = readme_commands()
-    assert "make build" in commands and "make test" in commands
-    unknown = [command for command in commands if command not in COMMANDS]
-    assert unknown == [], f"README commands with no check in COMMANDS: {unknown}"
+def test_every_command_shown_is_checked() -> None:
+    shown = {page_id(page): commands_of(page) for page in PAGES}
+    assert {"make build", "make test"} <= set(shown["README.md"])
+    unknown = {page: [command for command in commands if command not in COMMANDS] for page, commands in shown.items()}
+    assert {page: commands for page, commands in unknown.items() if commands} == {}, (
+        "commands with no check in COMMANDS"
+    )
+    unused = set(COMMANDS) - {command for commands in shown.values() for command in commands}
+    assert unused == set(), "COMMANDS lists commands no page shows any more"
 
 
-@pytest.mark.parametrize(("query", "expected"), readme_queries(), ids=lambda value: (value or "")[:40])
-def test_readme_query_prints_what_the_readme_shows(query: str, expected: str | None, warehouse: Path) -> None:
+def test_the_readme_is_short_and_its_links_resolve() -> None:
+    assert len(README.read_text(encoding="utf-8").splitlines()) <= README_MAX_LINES
+    for page in PAGES:
+        for target in LINK.findall(page.read_text(encoding="utf-8")):
+            assert (page.parent / target).is_file(), f"{page_id(page)} links to {target}, which does not exist"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("query", "expected"), every_query())
+def test_every_query_shown_prints_what_the_page_shows(query: str, expected: str | None, warehouse: Path) -> None:
     connection = duckdb.connect(str(warehouse), read_only=True)
     try:
         cursor = connection.execute(query)
@@ -92,6 +139,7 @@ def mart_example_queries() -> list[tuple[str, str]]:
     return examples
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("model", "query"), mart_example_queries(), ids=lambda value: value[:30])
 def test_every_marts_example_query_runs(model: str, query: str, warehouse: Path) -> None:
     connection = duckdb.connect(str(warehouse), read_only=True)
@@ -101,27 +149,37 @@ def test_every_marts_example_query_runs(model: str, query: str, warehouse: Path)
         connection.close()
 
 
+@pytest.mark.slow
 def test_readme_build_commands_run_and_publish_every_mart(tmp_path: Path) -> None:
     project = make_checkout(tmp_path / "clone")
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("ALMS_DUCKDB_PATH", "DBT_PROFILES_DIR", "MAKEFLAGS", "MAKELEVEL")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("ALMS_DUCKDB_PATH", "DBT_PROFILES_DIR", "MAKEFLAGS", "MAKELEVEL")
+    }
     for command in COMMANDS:
-        if COMMANDS[command] == "run":
-            completed = subprocess.run(command, shell=True, cwd=project, env=env, capture_output=True, text=True,
-                                       check=False)
+        if COMMANDS[command] == RUN:
+            completed = subprocess.run(
+                command, shell=True, cwd=project, env=env, capture_output=True, text=True, check=False
+            )
             assert completed.returncode == 0, f"{command}:\n{completed.stdout[-3000:]}{completed.stderr[-2000:]}"
         else:
             target = command.removeprefix("make ")
             if command.startswith("make ") and target != "test":
-                dry = subprocess.run(["make", "-n", target], cwd=project, env=env, capture_output=True, text=True,
-                                     check=False)
+                dry = subprocess.run(
+                    ["make", "-n", target], cwd=project, env=env, capture_output=True, text=True, check=False
+                )
                 assert dry.returncode == 0, dry.stderr
 
     published = project / "warehouse" / "alms.duckdb"
     connection = duckdb.connect(str(published), read_only=True)
     try:
-        marts = {row[0] for row in connection.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
+        marts = {
+            row[0]
+            for row in connection.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
         declared = {path.stem for path in (project / "models" / "marts").glob("*.sql")}
         assert marts == declared
         for mart in marts:
@@ -130,31 +188,36 @@ def test_readme_build_commands_run_and_publish_every_mart(tmp_path: Path) -> Non
         connection.close()
 
 
-def test_the_removed_scenario_var_is_refused_with_a_clear_message(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
-    removed_var = "{scoring_scenario: article_70pct_rule}"
-    completed = run_dbt(project, tmp_path / "unused.duckdb", "parse", "--vars", removed_var)
-    assert completed.returncode != 0
-    assert "The var scoring_scenario is gone" in completed.stdout + completed.stderr
-    assert "fct_scenario_standings where scenario_code = 'article_70pct_rule'" in completed.stdout
-
-
+@pytest.mark.slow
 def test_computed_scenarios_limits_the_scenarios_and_refuses_an_unknown_code(warehouse: Path, tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     database = tmp_path / "scenarios.duckdb"
     shutil.copy(warehouse, database)
 
     def run(codes: str) -> subprocess.CompletedProcess[str]:
-        return run_dbt(project, database, "run", "--select", "int_finishes_scored", "dim_scoring_scenarios",
-                       "--vars", f"{{computed_scenarios: [{codes}]}}")
+        return run_dbt(
+            project,
+            database,
+            "run",
+            "--select",
+            "int_finishes_scored",
+            "dim_scoring_scenarios",
+            "--vars",
+            f"{{computed_scenarios: [{codes}]}}",
+        )
 
     assert run("article_70pct_rule").returncode == 0
     connection = duckdb.connect(str(database), read_only=True)
     try:
-        codes = {row[0] for row in connection.execute(
-            "select distinct scenario_code from intermediate.int_finishes_scored").fetchall()}
-        flagged = dict(connection.execute(
-            "select scenario_code, is_computed from marts.dim_scoring_scenarios").fetchall())
+        codes = {
+            row[0]
+            for row in connection.execute(
+                "select distinct scenario_code from intermediate.int_finishes_scored"
+            ).fetchall()
+        }
+        flagged = dict(
+            connection.execute("select scenario_code, is_computed from marts.dim_scoring_scenarios").fetchall()
+        )
     finally:
         connection.close()
     assert codes == {"article_70pct_rule", "official_2002"}  # the season's official scenario is always computed
@@ -166,6 +229,7 @@ def test_computed_scenarios_limits_the_scenarios_and_refuses_an_unknown_code(war
     assert "computed_scenarios names unknown scenario(s) bogus" in refused.stdout
 
 
+@pytest.mark.slow
 def test_a_selected_model_builds_with_its_tests_into_a_new_file(tmp_path: Path) -> None:
     """`dbt build --select +fct_team_standings` into a file no build has touched: every test it selects can run
     (a test that also reads an unselected seed is left out, not run against a table that was never loaded)."""

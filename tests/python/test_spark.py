@@ -17,6 +17,8 @@ import duckdb
 import pytest
 from conftest import PROJECT_DIR, copy_project
 
+pytestmark = pytest.mark.slow  # builds the project on Spark
+
 SPARK_DBT = PROJECT_DIR / ".venv-spark" / "bin" / "dbt"
 STANDINGS = "select * from {table} order by season, scenario_code, class_order, class_code, display_order"
 
@@ -39,9 +41,23 @@ def test_spark_builds_the_standings_and_agrees_with_duckdb(warehouse: Path, tmp_
     spark_warehouse = tmp_path / "spark-warehouse"
     env = dict(os.environ, DBT_PROFILES_DIR=str(project), ALMS_SPARK_WAREHOUSE=str(spark_warehouse))
     build = subprocess.run(
-        [str(SPARK_DBT), "build", "--target", "spark", "--select", "+fct_team_standings",
-         "--resource-type", "seed", "--resource-type", "model"],
-        cwd=project, env=env, capture_output=True, text=True, check=False,
+        [
+            str(SPARK_DBT),
+            "build",
+            "--target",
+            "spark",
+            "--select",
+            "+fct_team_standings",
+            "--resource-type",
+            "seed",
+            "--resource-type",
+            "model",
+        ],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert build.returncode == 0, build.stdout[-5000:]
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+pytestmark = pytest.mark.slow  # every test reads the session's built warehouse
+
 
 def test_every_published_cell_matches_or_is_a_documented_exception(query) -> None:
     statuses = dict(query("select status, count(*) from marts.fct_standings_reconciliation group by status"))

@@ -10,7 +10,10 @@ import unicodedata
 from pathlib import Path
 
 import duckdb
+import pytest
 from conftest import copy_project, run_dbt
+
+pytestmark = pytest.mark.slow  # runs its own dbt build
 
 DRIVER = "Lucas Lühr"
 TEAM = "Larbre Compétition"
@@ -21,9 +24,7 @@ def decompose_every_other(text: str, name: str) -> str:
     pieces = text.split(name)
     decomposed = unicodedata.normalize("NFD", name)
     assert decomposed != name and len(pieces) > 2
-    return "".join(
-        piece + (decomposed if index % 2 else name) for index, piece in enumerate(pieces[:-1])
-    ) + pieces[-1]
+    return "".join(piece + (decomposed if index % 2 else name) for index, piece in enumerate(pieces[:-1])) + pieces[-1]
 
 
 def rows(warehouse: Path, sql: str, *parameters: str) -> list[tuple]:
@@ -50,6 +51,11 @@ def test_an_nfd_and_an_nfc_spelling_are_one_driver_and_one_team(warehouse: Path,
     # One Lucas Lühr (217 points in GT) and one Larbre Compétition, exactly as from the NFC-only seeds.
     assert rows(built, driver_sql) == rows(warehouse, driver_sql) != []
     assert rows(built, team_sql) == rows(warehouse, team_sql) != []
-    assert all(unicodedata.is_normalized("NFC", row[0]) for row in rows(
-        built, "select driver_name from marts.fct_driver_standings union all "
-               "select team_name from marts.fct_team_standings"))
+    assert all(
+        unicodedata.is_normalized("NFC", row[0])
+        for row in rows(
+            built,
+            "select driver_name from marts.fct_driver_standings union all "
+            "select team_name from marts.fct_team_standings",
+        )
+    )

@@ -12,7 +12,9 @@ wanted_codes as (
         select {{ sql_string_literal(code) }} as scenario_code
         {% if not loop.last %}union all{% endif %}
     {% else -%}
-        select scenario_code from scoring_scenarios where false
+        select scenario_code
+        from scoring_scenarios
+        where false
     {%- endfor %}
 )
 
