@@ -2,6 +2,12 @@
 -- against long: each round's points (published_team_round_points vs fct_team_round_points), the total, the
 -- printed position label and the row order (published_team_standings vs fct_team_standings). Only seasons with
 -- published tables are reconciled (and in them only the classes published), each under its official scenario.
+{#- A table row's cells beside the round cells: (measure, published_team_standings column, fct_team_standings column). -#}
+{%- set row_measures = [
+    ('total_points', 'total_points', 'total_points'),
+    ('position_label', 'position_label', 'position_label'),
+    ('display_order', 'published_row', 'display_order'),
+] %}
 with
 
 published_team_standings as (
@@ -37,33 +43,17 @@ published_cells as (
         round_number,
         cast(points as {{ dbt.type_string() }}) as published_value
     from published_team_round_points
-    union all
-    select
-        season,
-        class_code,
-        team_name,
-        'total_points' as measure,
-        null as round_number,
-        cast(total_points as {{ dbt.type_string() }}) as published_value
-    from published_team_standings
-    union all
-    select
-        season,
-        class_code,
-        team_name,
-        'position_label' as measure,
-        null as round_number,
-        position_label as published_value
-    from published_team_standings
-    union all
-    select
-        season,
-        class_code,
-        team_name,
-        'display_order' as measure,
-        null as round_number,
-        cast(published_row as {{ dbt.type_string() }}) as published_value
-    from published_team_standings
+    {% for measure, published_column, _ in row_measures %}
+        union all
+        select
+            season,
+            class_code,
+            team_name,
+            '{{ measure }}' as measure,
+            null as round_number,
+            cast({{ published_column }} as {{ dbt.type_string() }}) as published_value
+        from published_team_standings
+    {% endfor %}
 ),
 
 computed_cells as (
@@ -77,39 +67,19 @@ computed_cells as (
         round_number,
         cast(points as {{ dbt.type_string() }}) as computed_value
     from team_round_points
-    union all
-    select
-        season,
-        scenario_code,
-        class_code,
-        class_order,
-        team_name,
-        'total_points' as measure,
-        null as round_number,
-        cast(total_points as {{ dbt.type_string() }}) as computed_value
-    from team_standings
-    union all
-    select
-        season,
-        scenario_code,
-        class_code,
-        class_order,
-        team_name,
-        'position_label' as measure,
-        null as round_number,
-        position_label as computed_value
-    from team_standings
-    union all
-    select
-        season,
-        scenario_code,
-        class_code,
-        class_order,
-        team_name,
-        'display_order' as measure,
-        null as round_number,
-        cast(display_order as {{ dbt.type_string() }}) as computed_value
-    from team_standings
+    {% for measure, _, computed_column in row_measures %}
+        union all
+        select
+            season,
+            scenario_code,
+            class_code,
+            class_order,
+            team_name,
+            '{{ measure }}' as measure,
+            null as round_number,
+            cast({{ computed_column }} as {{ dbt.type_string() }}) as computed_value
+        from team_standings
+    {% endfor %}
 ),
 
 cells_compared as (

@@ -231,9 +231,13 @@ def test_computed_scenarios_limits_the_scenarios_and_refuses_an_unknown_code(war
 
 @pytest.mark.slow
 def test_a_selected_model_builds_with_its_tests_into_a_new_file(tmp_path: Path) -> None:
-    """`dbt build --select +fct_team_standings` into a file no build has touched: every test it selects can run
-    (a test that also reads an unselected seed is left out, not run against a table that was never loaded)."""
+    """`dbt build --select +fct_team_standings --indirect-selection buildable` into a file no build has touched
+    (docs/testing.md): every test it selects can run. dbt's default (eager) also selects a test that reads an
+    unselected seed too, which has no table in a new file; the project keeps the default, so that
+    `dbt test --select <seed>` runs every test of that seed."""
     project = copy_project(tmp_path / "project")
-    completed = run_dbt(project, tmp_path / "new.duckdb", "build", "--select", "+fct_team_standings")
+    completed = run_dbt(
+        project, tmp_path / "new.duckdb", "build", "--select", "+fct_team_standings", "--indirect-selection", "buildable"
+    )
     assert completed.returncode == 0, completed.stdout[-3000:]
     assert " data tests, " in completed.stdout, completed.stdout[-3000:]
