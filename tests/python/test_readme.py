@@ -224,9 +224,31 @@ def test_computed_scenarios_limits_the_scenarios_and_refuses_an_unknown_code(war
     # BI users see which scenarios this build left out
     assert flagged == {"article_70pct_rule": True, "official_2002": True, "top10_scale_countback": False}
 
-    refused = run("bogus")
+    refused = run_dbt(
+        project,
+        database,
+        "test",
+        "--select",
+        "assert_computed_scenarios_are_known",
+        "--vars",
+        '{computed_scenarios: [bogus, "o\'brien"]}',
+    )
     assert refused.returncode != 0
-    assert "computed_scenarios names unknown scenario(s) bogus" in refused.stdout
+    assert "Failure in test assert_computed_scenarios_are_known" in refused.stdout, refused.stdout[-3000:]
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        unknown = connection.execute(
+            "select unknown_scenario_code from test_failures.assert_computed_scenarios_are_known order by 1"
+        ).fetchall()
+    finally:
+        connection.close()
+    assert unknown == [("bogus",), ("o'brien",)]  # a quote in a code is data, not SQL
+
+    not_a_list = run_dbt(
+        project, database, "compile", "--select", "int_finishes_scored", "--vars", "{computed_scenarios: 5}"
+    )
+    assert not_a_list.returncode != 0
+    assert "The var computed_scenarios must be a list of scenario codes" in not_a_list.stdout
 
 
 @pytest.mark.slow
@@ -237,7 +259,13 @@ def test_a_selected_model_builds_with_its_tests_into_a_new_file(tmp_path: Path) 
     `dbt test --select <seed>` runs every test of that seed."""
     project = copy_project(tmp_path / "project")
     completed = run_dbt(
-        project, tmp_path / "new.duckdb", "build", "--select", "+fct_team_standings", "--indirect-selection", "buildable"
+        project,
+        tmp_path / "new.duckdb",
+        "build",
+        "--select",
+        "+fct_team_standings",
+        "--indirect-selection",
+        "buildable",
     )
     assert completed.returncode == 0, completed.stdout[-3000:]
     assert " data tests, " in completed.stdout, completed.stdout[-3000:]
