@@ -52,6 +52,8 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 CHILD_GRACE_SECONDS = 5.0
 # A failed test's stored rows printed when the build refuses to publish (the rest stay queryable by the name shown).
 FAILING_ROWS_SHOWN = 10
+# Where the data tests store their failing rows (dbt_project.yml, data_tests: +schema).
+TEST_FAILURES_SCHEMA = "test_failures"
 SELECTION_FLAGS = {"--select", "-s", "--exclude", "--selector", "--resource-type", "--exclude-resource-type"}
 
 
@@ -262,7 +264,8 @@ def run_dbt_build(side: Path, dbt_args: list[str]) -> tuple[int, str | None]:
 
 
 def checkpoint(side: Path) -> None:
-    """Fold any WAL into the side file, so the renamed file is complete on its own."""
+    """Fold any WAL into the side file, so the renamed file is complete on its own. The tests' stored failures
+    (all empty once the build passed) stay out of the published file: BI users see the warehouse."""
     if not side.exists():  # never let duckdb.connect create a new, empty file under the name
         raise BuildStopped(
             f"dbt finished but the side file {side.name} does not exist: it built nothing (BUILD_ARGS that select "
@@ -271,6 +274,7 @@ def checkpoint(side: Path) -> None:
         )
     connection = duckdb.connect(str(side))
     try:
+        connection.execute(f'drop schema if exists "{TEST_FAILURES_SCHEMA}" cascade')
         connection.execute("checkpoint")
     finally:
         connection.close()
