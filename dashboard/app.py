@@ -105,10 +105,10 @@ def show_class(season: int, title: pd.Series) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"##### {class_code} wins and podiums")
-        st.dataframe(views.team_results(query, season, class_code), hide_index=True, width="stretch")
+        st.dataframe(views.team_results(query, season, class_code), hide_index=True, width="stretch", height="content")
     with right:
         st.markdown(f"##### {class_code} drivers")
-        st.dataframe(views.driver_standings(query, season, class_code), hide_index=True, width="stretch")
+        st.dataframe(views.driver_standings(query, season, class_code), hide_index=True, width="stretch", height=640)
         st.caption(
             "Bonus: the pole bonuses a source names; no source records the most-laps bonus, so a driver's "
             "total is a lower bound."
@@ -117,7 +117,7 @@ def show_class(season: int, title: pd.Series) -> None:
 
 def show_calendar(season: int, classes: list[str]) -> None:
     st.header("Calendar and class winners")
-    st.dataframe(views.calendar(query, season, classes), hide_index=True, width="stretch")
+    st.dataframe(views.calendar(query, season, classes), hide_index=True, width="stretch", height="content")
 
 
 def show_race(season: int) -> None:
@@ -127,7 +127,17 @@ def show_race(season: int) -> None:
     )
     labels = {f"{row.round_number}. {row.race_name}": row.round_number for row in rounds.itertuples()}
     round_number = labels[st.selectbox("Race", list(labels), key="race", bind="query-params")]
-    st.dataframe(views.race_results(query, season, round_number), hide_index=True, width="stretch")
+    st.dataframe(
+        views.race_results(query, season, round_number),
+        hide_index=True,
+        width="stretch",
+        height="content",
+        column_config={
+            "Laps": st.column_config.TextColumn(width=110),
+            "Status": st.column_config.TextColumn(width=300),
+            "Drivers": st.column_config.TextColumn(width=290),
+        },
+    )
     st.caption(
         "Laps and status are blank or 'not known' where no source gives them; 'at most N laps' where a "
         "source only says how early the car stopped. 'Counts for team': the team's best car, whose points "
@@ -150,7 +160,7 @@ def show_what_if(season: int) -> None:
         "A distance rule can only strike results whose laps are known: read each claim with its "
         "'N of M checked'. Untested results keep their points."
     )
-    st.dataframe(table.style.apply(highlight_changed, axis=1), hide_index=True, width="stretch")
+    st.dataframe(table.style.apply(highlight_changed, axis=1), hide_index=True, width="stretch", height="content")
 
 
 def highlight_changed(row: pd.Series) -> list[str]:
