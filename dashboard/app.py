@@ -108,7 +108,8 @@ def show_class(season: int, title: pd.Series) -> None:
         st.dataframe(views.team_results(query, season, class_code), hide_index=True, width="stretch", height="content")
     with right:
         st.markdown(f"##### {class_code} drivers")
-        st.dataframe(views.driver_standings(query, season, class_code), hide_index=True, width="stretch", height=640)
+        drivers = views.driver_standings(query, season, class_code)
+        st.dataframe(drivers, hide_index=True, width="stretch", height="content" if len(drivers) <= 16 else 600)
         st.caption(
             "Bonus: the pole bonuses a source names; no source records the most-laps bonus, so a driver's "
             "total is a lower bound."

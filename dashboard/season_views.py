@@ -424,14 +424,19 @@ def evidence_heatmap(query: Query, season: int) -> alt.Chart:
         y=alt.Y("class_code:N", title="Class", sort=class_order),
     )
     heat = base.mark_rect().encode(
-        color=alt.Color("share:Q", title="Cross-checked", scale=alt.Scale(domain=[0, 1], scheme="blues")),
+        color=alt.Color(
+            "share:Q",
+            title="Cross-checked",
+            scale=alt.Scale(domain=[0, 1], scheme="blues"),
+            legend=alt.Legend(format=".0%"),
+        ),
         tooltip=["class_code", "round_number", "cells", "cross_checked"],
     )
     text = base.mark_text(baseline="middle").encode(
         text="label:N",
         color=alt.condition(alt.datum.share > 0.6, alt.value("white"), alt.value("black")),
     )
-    return heat + text
+    return (heat + text).properties(height=36 * len(class_order))
 
 
 STATUS_OF_CELLS = {
