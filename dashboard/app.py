@@ -134,15 +134,16 @@ def show_race(season: int) -> None:
         width="stretch",
         height="content",
         column_config={
-            "Laps": st.column_config.TextColumn(width=110),
-            "Status": st.column_config.TextColumn(width=300),
-            "Drivers": st.column_config.TextColumn(width=290),
+            "Laps": st.column_config.TextColumn(width=100),
+            "Status": st.column_config.TextColumn(width=250),
+            "Drivers": st.column_config.TextColumn(width=250),
         },
     )
     st.caption(
         "Laps and status are blank or 'not known' where no source gives them; 'at most N laps' where a "
         "source only says how early the car stopped. 'Counts for team': the team's best car, whose points "
-        "count in the team championship."
+        "count in the team championship. Evidence: a published race result, the season article's class-winners "
+        "table, or the team's published points read back through the round's scale."
     )
 
 

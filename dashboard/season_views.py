@@ -24,8 +24,8 @@ MOST_TEAMS_CHARTED = len(OKABE_ITO)
 STATUS_WORDS = {"running": "Running at the finish", "DNF": "Retired", "DNS": "Did not start", "unknown": "not known"}
 EVIDENCE_WORDS = {
     "race_results": "Race result",
-    "season_results": "Season article's class winners",
-    "published_points": "Read back from the published points",
+    "season_results": "Season winners table",
+    "published_points": "Published points",
 }
 MEASURE_WORDS = {"total_points": "Total points", "position_label": "Position", "display_order": "Row in the table"}
 
