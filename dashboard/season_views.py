@@ -436,7 +436,7 @@ def evidence_heatmap(query: Query, season: int) -> alt.Chart:
         text="label:N",
         color=alt.condition(alt.datum.share > 0.6, alt.value("white"), alt.value("black")),
     )
-    return (heat + text).properties(height=36 * len(class_order))
+    return (heat + text).properties(height=max(160, 40 * len(class_order)))
 
 
 STATUS_OF_CELLS = {
