@@ -107,7 +107,8 @@ async def chromium_page(width: int = 1400, height: int = 1200) -> AsyncIterator[
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         raise FileNotFoundError("no Chromium here (Debian package 'chromium')")
-    with tempfile.TemporaryDirectory(prefix="dashboard-chromium-") as profile:
+    # Chromium's helper processes can still write to the profile as it exits: a leftover file is not an error.
+    with tempfile.TemporaryDirectory(prefix="dashboard-chromium-", ignore_cleanup_errors=True) as profile:
         process = subprocess.Popen(
             [chromium, *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}", "about:blank"],
             stdout=subprocess.DEVNULL,
@@ -115,10 +116,7 @@ async def chromium_page(width: int = 1400, height: int = 1200) -> AsyncIterator[
             text=True,
         )
         try:
-            port = devtools_port(process)
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as response:
-                targets = json.load(response)
-            address = next(target["webSocketDebuggerUrl"] for target in targets if target["type"] == "page")
+            address = page_address(devtools_port(process))
             async with websockets.connect(address, max_size=None) as socket:
                 page = Page(socket)
                 await page.send("Page.enable")
@@ -131,6 +129,17 @@ async def chromium_page(width: int = 1400, height: int = 1200) -> AsyncIterator[
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def page_address(port: int, attempts: int = 100) -> str:
+    """The DevTools address of Chromium's first tab (listed a moment after the port opens)."""
+    for _ in range(attempts):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as response:
+            pages = [target for target in json.load(response) if target["type"] == "page"]
+        if pages:
+            return pages[0]["webSocketDebuggerUrl"]
+        time.sleep(0.1)
+    raise RuntimeError("Chromium opened no tab")
 
 
 def devtools_port(process: subprocess.Popen) -> int:
