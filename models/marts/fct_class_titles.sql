@@ -1,0 +1,134 @@
+-- Each class's title fight in a season, under the season's official scoring scenario: who leads (the champion
+-- once every round has results), by how much over the runner-up, and after which round no rival could catch them.
+with
+
+championship_progression as (
+    select * from {{ ref('fct_championship_progression') }}
+),
+
+scenario_class_summary as (
+    select * from {{ ref('fct_scenario_class_summary') }}
+),
+
+rounds as (
+    select * from {{ ref('dim_rounds') }}
+),
+
+seasons as (
+    select * from {{ ref('dim_seasons') }}
+),
+
+last_rounds_raced as (
+    select
+        season,
+        class_code,
+        max(round_number) as round_number
+    from championship_progression
+    group by season, class_code
+),
+
+standings_after_last_round as (
+    select championship_progression.*
+    from championship_progression
+    inner join last_rounds_raced
+        on
+            championship_progression.season = last_rounds_raced.season
+            and championship_progression.class_code = last_rounds_raced.class_code
+            and championship_progression.round_number = last_rounds_raced.round_number
+),
+
+leaders_and_runners_up as (
+    select
+        season,
+        scenario_code,
+        class_code,
+        class_order,
+        round_number as rounds_raced,
+        {{ sorted_listagg("case when position_after_round = 1 then team_name end", "' and '") }}
+            as leader_team_name,
+        max(case when position_after_round = 1 then cumulative_points end) as leader_points,
+        max(case when position_after_round > 1 then cumulative_points end) as runner_up_points,
+        count(*) as teams_scoring
+    from standings_after_last_round
+    group by season, scenario_code, class_code, class_order, round_number
+),
+
+runners_up as (
+    select
+        standings.season,
+        standings.class_code,
+        {{ sorted_listagg("standings.team_name", "' and '") }} as runner_up_team_name
+    from standings_after_last_round as standings
+    inner join leaders_and_runners_up as leaders
+        on
+            standings.season = leaders.season
+            and standings.class_code = leaders.class_code
+            and standings.cumulative_points = leaders.runner_up_points
+    group by standings.season, standings.class_code
+),
+
+title_decisions as (
+    select
+        season,
+        class_code,
+        min(round_number) as decided_after_round
+    from championship_progression
+    where is_title_decided
+    group by season, class_code
+),
+
+official_champions as (
+    select
+        season,
+        class_code,
+        champion_team_name,
+        champion_total_points,
+        is_title_shared
+    from scenario_class_summary
+    where is_official_scenario
+),
+
+final as (
+    select
+        cast(leaders.season as {{ dbt.type_string() }}) || '-' || leaders.class_code as title_key,
+        leaders.season,
+        leaders.scenario_code,
+        leaders.class_code,
+        leaders.class_order,
+        cast(leaders.rounds_raced as integer) as rounds_raced,
+        seasons.rounds_scheduled,
+        cast(leaders.rounds_raced as integer) = seasons.rounds_scheduled as is_season_complete,
+        leaders.leader_team_name,
+        cast(leaders.leader_points as integer) as leader_points,
+        official_champions.champion_team_name,
+        official_champions.champion_total_points,
+        coalesce(official_champions.is_title_shared, false) as is_title_shared,
+        runners_up.runner_up_team_name,
+        cast(leaders.runner_up_points as integer) as runner_up_points,
+        cast(leaders.leader_points - coalesce(leaders.runner_up_points, 0) as integer) as margin_points,
+        cast(title_decisions.decided_after_round as integer) as decided_after_round,
+        rounds.race_name as decided_at_race_name,
+        cast(leaders.teams_scoring as integer) as teams_scoring
+    from leaders_and_runners_up as leaders
+    inner join seasons
+        on leaders.season = seasons.season
+    left join official_champions
+        on
+            leaders.season = official_champions.season
+            and leaders.class_code = official_champions.class_code
+    left join runners_up
+        on
+            leaders.season = runners_up.season
+            and leaders.class_code = runners_up.class_code
+    left join title_decisions
+        on
+            leaders.season = title_decisions.season
+            and leaders.class_code = title_decisions.class_code
+    left join rounds
+        on
+            title_decisions.season = rounds.season
+            and title_decisions.decided_after_round = rounds.round_number
+)
+
+select * from final
+order by season, class_order

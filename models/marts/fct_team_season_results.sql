@@ -1,0 +1,77 @@
+-- Each team's season in a class, under the season's official scoring scenario: its race results counted (class
+-- wins, podiums, results reported, best class position) beside its final championship position and points.
+with
+
+race_results as (
+    select * from {{ ref('fct_race_results') }}
+),
+
+championship_progression as (
+    select * from {{ ref('fct_championship_progression') }}
+),
+
+results_counted as (
+    select
+        season,
+        scenario_code,
+        class_code,
+        class_order,
+        team_name,
+        count(*) as results_reported,
+        count(distinct round_number) as rounds_entered,
+        count(case when class_position = 1 then 1 end) as class_wins,
+        count(case when class_position <= 3 then 1 end) as podium_finishes,
+        count(distinct case when class_position <= 3 then round_number end) as rounds_on_podium,
+        min(class_position) as best_class_position
+    from race_results
+    group by season, scenario_code, class_code, class_order, team_name
+),
+
+last_rounds_raced as (
+    select
+        season,
+        class_code,
+        max(round_number) as round_number
+    from championship_progression
+    group by season, class_code
+),
+
+final_standings as (
+    select championship_progression.*
+    from championship_progression
+    inner join last_rounds_raced
+        on
+            championship_progression.season = last_rounds_raced.season
+            and championship_progression.class_code = last_rounds_raced.class_code
+            and championship_progression.round_number = last_rounds_raced.round_number
+),
+
+final as (
+    select
+        cast(results_counted.season as {{ dbt.type_string() }})
+        || '-' || results_counted.class_code
+        || '-' || results_counted.team_name as team_season_key,
+        results_counted.season,
+        results_counted.scenario_code,
+        results_counted.class_code,
+        results_counted.class_order,
+        results_counted.team_name,
+        cast(final_standings.position_after_round as integer) as championship_position,
+        final_standings.position_label,
+        cast(final_standings.cumulative_points as integer) as total_points,
+        cast(results_counted.class_wins as integer) as class_wins,
+        cast(results_counted.podium_finishes as integer) as podium_finishes,
+        cast(results_counted.rounds_on_podium as integer) as rounds_on_podium,
+        cast(results_counted.results_reported as integer) as results_reported,
+        cast(results_counted.rounds_entered as integer) as rounds_entered,
+        cast(results_counted.best_class_position as integer) as best_class_position
+    from results_counted
+    left join final_standings
+        on
+            results_counted.season = final_standings.season
+            and results_counted.class_code = final_standings.class_code
+            and results_counted.team_name = final_standings.team_name
+)
+
+select * from final
+order by season, class_order, championship_position, team_name
