@@ -14,8 +14,13 @@ rounds as (
     select * from {{ ref('dim_rounds') }}
 ),
 
-seasons as (
-    select * from {{ ref('dim_seasons') }}
+calendars as (
+    select
+        season,
+        count(case when round_status != 'cancelled' then 1 end) as rounds_scheduled,
+        count(case when round_status = 'scheduled' then 1 end) = 0 as is_season_complete
+    from rounds
+    group by season
 ),
 
 last_rounds_raced as (
@@ -96,8 +101,8 @@ final as (
         leaders.class_code,
         leaders.class_order,
         cast(leaders.rounds_raced as integer) as rounds_raced,
-        seasons.rounds_scheduled,
-        cast(leaders.rounds_raced as integer) = seasons.rounds_scheduled as is_season_complete,
+        cast(calendars.rounds_scheduled as integer) as rounds_scheduled,
+        calendars.is_season_complete,
         leaders.leader_team_name,
         cast(leaders.leader_points as integer) as leader_points,
         official_champions.champion_team_name,
@@ -110,8 +115,8 @@ final as (
         rounds.race_name as decided_at_race_name,
         cast(leaders.teams_scoring as integer) as teams_scoring
     from leaders_and_runners_up as leaders
-    inner join seasons
-        on leaders.season = seasons.season
+    inner join calendars
+        on leaders.season = calendars.season
     left join official_champions
         on
             leaders.season = official_champions.season
