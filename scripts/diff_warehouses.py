@@ -28,7 +28,6 @@ import sys
 import tarfile
 import tempfile
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,44 +136,36 @@ def last_error(output: str) -> str:
     return found[-1] if found else "dbt printed nothing"
 
 
-def list_nodes(head: Side, base: Side, selector: str) -> list[dict[str, str]]:
-    """dbt ls on the head project with --state pointing at the base's manifest."""
+def modified_nodes(head: Side, base: Side) -> list[dict[str, str]]:
+    """dbt's `ls --select state:modified` on the head project, against the base's manifest."""
+    arguments = ["--quiet", "ls", "--select", "state:modified", "--state", str(base.target), "--output", "json"]
+    command = dbt_command(head, *arguments, "--output-keys", "unique_id", "resource_type", "name")
     completed = subprocess.run(
-        dbt_command(
-            head,
-            "--quiet",
-            "ls",
-            "--select",
-            selector,
-            "--state",
-            str(base.target),
-            "--output",
-            "json",
-            "--output-keys",
-            "unique_id",
-            "resource_type",
-            "schema",
-            "name",
-        ),
-        cwd=head.project,
-        env=dbt_environment(head),
-        capture_output=True,
-        text=True,
-        check=False,
+        command, cwd=head.project, env=dbt_environment(head), capture_output=True, text=True, check=False
     )
     if completed.returncode != 0:
-        raise DiffStopped(f"dbt ls --select {selector} failed: {last_error(completed.stdout + completed.stderr)}")
+        raise DiffStopped(f"dbt ls --select state:modified failed: {last_error(completed.stdout + completed.stderr)}")
     return [json.loads(line) for line in completed.stdout.splitlines() if line.startswith("{")]
 
 
-def changed_nodes(head: Side, base: Side) -> tuple[list[str], list[str]]:
-    """(nodes changed per state:modified, marts among state:modified+): both dbt ls run at once."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        modified, downstream = pool.map(
-            lambda selector: list_nodes(head, base, selector), ["state:modified", "state:modified+"]
-        )
-    marts = [node["name"] for node in downstream if node["resource_type"] == "model" and node["schema"] == MARTS]
-    return [f"{node['resource_type']} {node['name']}" for node in modified], sorted(marts)
+def downstream_marts(manifest: dict, starts: Iterable[str]) -> list[str]:
+    """The marts among the nodes and their descendants: what `state:modified+` selects, read from the manifest's
+    child_map instead of a second dbt ls (a second parse of the project)."""
+    seen, frontier = set(starts), list(starts)
+    while frontier:
+        for child in manifest["child_map"].get(frontier.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                frontier.append(child)
+    marts = model_ids(manifest)
+    return sorted(table for table, unique_id in marts.items() if unique_id in seen)
+
+
+def changed_nodes(head: Side, base: Side, manifest: dict) -> tuple[list[str], list[str]]:
+    """(nodes changed per state:modified, marts among state:modified+)."""
+    modified = modified_nodes(head, base)
+    marts = downstream_marts(manifest, [node["unique_id"] for node in modified])
+    return [f"{node['resource_type']} {node['name']}" for node in modified], marts
 
 
 # Keys from the manifest ---------------------------------------------------------------------------------------
@@ -434,7 +425,8 @@ def team_changes(comparison: Comparison) -> dict[tuple, list[str]]:
 
 def champions(comparison: Comparison, side: str) -> dict[tuple, str]:
     rows = comparison.rows(
-        "select season, class_code, string_agg(team_name, ' and ' order by team_name), count(*) "
+        "select season, class_code, string_agg(distinct team_name, ' and ' order by team_name), "
+        "count(distinct team_name) "
         f"from {table_ref(side, 'fct_team_standings')} where championship_position = 1 group by season, class_code"
     )
     return {(season, klass): names + (" (shared title)" if count > 1 else "") for season, klass, names, count in rows}
@@ -459,8 +451,9 @@ def headline_changes(comparison: Comparison) -> dict[tuple, list[str]]:
         decided_before, decided_after = title_rounds(comparison, "base"), title_rounds(comparison, "head")
         for key in sorted(set(decided_before) & set(decided_after)):
             if decided_before[key] != decided_after[key]:
+                whose = f"{after[key]}'s title" if key in after else "Title"
                 lines.setdefault(key, []).append(
-                    f"Title decided: {decided_label(decided_before[key])} -> {decided_label(decided_after[key])}"
+                    f"{whose} decided {decided_label(decided_before[key])} -> {decided_label(decided_after[key])}"
                 )
     return lines
 
@@ -711,8 +704,9 @@ def run(reference: str | None, workdir: Path, reused: Path | None = None) -> str
     build_both(building)
     if not reused:
         (workdir / "base-commit").write_text(commit + "\n")
-    modified, downstream = changed_nodes(head, base)
-    comparison = attach(base.database, head.database, {"base": load_manifest(base), "head": load_manifest(head)})
+    manifests = {"base": load_manifest(base), "head": load_manifest(head)}
+    modified, downstream = changed_nodes(head, base, manifests["head"])
+    comparison = attach(base.database, head.database, manifests)
     try:
         return report(comparison, Titles(f"{commit[:8]} ({described})", head_title()), modified, downstream)
     finally:

@@ -1,8 +1,9 @@
 """`make diff`: what a change does to the marts and the standings, as a reviewer reads it in a pull request.
 
-Each test commits one change in a private git clone of the project (the working tree as it is, committed) and runs
-`make diff BASE=HEAD~1`. The base is built once for the module, by the refactor test's run (--keep), and reused by
-the others (--reuse-base), so each of them builds only its own working tree.
+The slow tests commit one change each in a private git clone of the project (the working tree as it is,
+committed) and run `make diff BASE=HEAD~1`. The base is built once for the module, by the refactor test's run
+(--keep), and reused by the others (--reuse-base), so each of them builds only its own working tree. The last
+tests check the comparison alone on small hand-made DuckDB files, without dbt.
 """
 
 from __future__ import annotations
@@ -11,14 +12,17 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import PROJECT_DIR, edit_rows, read_rows
 from test_seasons_as_rows import SEASON_2003, add_season, expected_standings
 
-pytestmark = pytest.mark.slow
+sys.path.insert(0, str(PROJECT_DIR / "scripts"))
+import diff_warehouses as diff
 
 TRG, J3 = "The Racer's Group", "J-3 Racing"  # J3 Racing is entered as "J3 Racing", listed as "J-3 Racing"
 
@@ -134,6 +138,7 @@ def section(report: str, title: str) -> str:
     return match.group(1)
 
 
+@pytest.mark.slow
 def test_a_refactor_that_changes_no_data_says_so_in_one_line(refactor: tuple[Path, Path, Diff]) -> None:
     report = refactor[2].report
     assert "No mart data changed." in report
@@ -160,6 +165,7 @@ def swap_trg_and_j3_at_gt_round_2(clone: Path) -> None:
     edit_rows("raw/finishes.csv", swap)(clone)
 
 
+@pytest.mark.slow
 def test_a_swap_of_two_gt_positions_names_both_teams_and_the_cells_that_stop_matching(changed) -> None:
     rows = read_rows(PROJECT_DIR / "seeds" / "raw" / "finishes.csv")
     assert next(row for row in rows if row[:4] == ["2002", "2", "GT", "The Racer's Group"])[5] == "2", "seed changed"
@@ -199,6 +205,7 @@ def rename_class_name(clone: Path) -> None:
     replace_in(clone / "models" / "marts" / "dim_classes.yml", "- name: class_name", "- name: class_title")
 
 
+@pytest.mark.slow
 def test_renaming_a_mart_column_is_a_breaking_schema_change(changed) -> None:
     report = changed(rename_class_name, "rename dim_classes.class_name").report
     schema = section(report, "Breaking schema changes")
@@ -207,6 +214,7 @@ def test_renaming_a_mart_column_is_a_breaking_schema_change(changed) -> None:
     assert "No mart data changed" not in report
 
 
+@pytest.mark.slow
 def test_an_added_season_reports_its_standings_as_added_rows(changed) -> None:
     report = changed(lambda clone: add_season(clone, SEASON_2003), "add the 2003 season").report
     expected = expected_standings(SEASON_2003)
@@ -221,6 +229,7 @@ def test_an_added_season_reports_its_standings_as_added_rows(changed) -> None:
     assert "### 2002" not in standings, "2002 did not change"
 
 
+@pytest.mark.slow
 def test_a_failed_build_says_which_side_in_one_line(refactor: tuple[Path, Path, Diff], tmp_path: Path) -> None:
     clone = clone_at_snapshot(refactor[0], tmp_path / "clone")
     replace_in(clone / "models" / "marts" / "dim_classes.sql", "from classes", "from classes where no_such_column", 1)
@@ -230,3 +239,61 @@ def test_a_failed_build_says_which_side_in_one_line(refactor: tuple[Path, Path, 
     assert result.report == ""
     last = [line for line in result.errors.strip().splitlines() if not line.startswith("make")][-1]
     assert last.startswith("The head build (the working tree) failed: ") and "no_such_column" in last, result.errors
+
+
+# The comparison alone, on small hand-made files (no dbt) --------------------------------------------------------
+
+STANDINGS = (
+    "season integer, class_code varchar, team_name varchar, championship_position integer, "
+    "position_label varchar, total_points integer"
+)
+
+
+def manifest(*tests: tuple[str, str | None, dict]) -> dict:
+    """A manifest with one mart, fct_team_standings, and the given tests (name, column, arguments) on it."""
+    model_id = "model.alms_standings.fct_team_standings"
+    nodes = {model_id: {"resource_type": "model", "name": "fct_team_standings", "schema": "marts", "columns": {}}}
+    for number, (name, column, arguments) in enumerate(tests):
+        nodes[f"test.{number}"] = {
+            "resource_type": "test",
+            "attached_node": model_id,
+            "column_name": column,
+            "test_metadata": {"name": name, "kwargs": arguments},
+        }
+    return {"nodes": nodes}
+
+
+def two_files(folder: Path, base_sql: str, head_sql: str) -> tuple[Path, Path]:
+    paths = []
+    for name, sql in (("base", base_sql), ("head", head_sql)):
+        path = folder / f"{name}.duckdb"
+        connection = duckdb.connect(str(path))
+        connection.execute(f"create schema marts; {sql}")
+        connection.close()
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+def test_the_key_is_a_single_unique_not_null_column_before_a_combination() -> None:
+    combination = ("unique_combination_of_columns", None, {"combination": ["season", "class_code", "team_name"]})
+    assert diff.declared_key(manifest(combination), "fct_team_standings") == ["season", "class_code", "team_name"]
+    single = [("unique", "standing_key", {}), ("not_null", "standing_key", {})]
+    assert diff.declared_key(manifest(combination, *single), "fct_team_standings") == ["standing_key"]
+    assert diff.declared_key(manifest(("unique", "team_name", {})), "fct_team_standings") == []
+
+
+def test_a_new_shared_title_and_a_key_that_is_not_unique(tmp_path: Path) -> None:
+    rows = "(2002, 'GT', 'Alpha', 1, '1', 50), (2002, 'GT', 'Beta', 2, '2', 40)"
+    base, head = two_files(
+        tmp_path,
+        f"create table marts.fct_team_standings ({STANDINGS}); insert into marts.fct_team_standings values {rows}",
+        f"create table marts.fct_team_standings ({STANDINGS}); insert into marts.fct_team_standings values "
+        "(2002, 'GT', 'Alpha', 1, '1=', 50), (2002, 'GT', 'Beta', 1, '1=', 50), (2002, 'GT', 'Beta', 1, '1=', 50)",
+    )
+    keyed = manifest(("unique_combination_of_columns", None, {"combination": ["season", "class_code", "team_name"]}))
+    comparison = diff.attach(base, head, {"base": keyed, "head": keyed})
+    report = diff.report(comparison, diff.Titles("base", "head"), [], [])
+    assert "**Champion: Alpha -> Alpha and Beta (shared title)**" in report
+    assert "Beta: 2nd, 40 pts -> **1st (shared), 50 pts**" in report
+    # Beta twice on the head side: the key is not unique there, so whole rows are compared.
+    assert "| fct_team_standings | _no key declared: whole rows compared_ | 3 | 2 | 0 |  |" in report
