@@ -39,6 +39,8 @@ BUILT_RESOURCES = ["--resource-type", "seed", "--resource-type", "model"]
 # Tests over several columns that define a grain, and the argument naming its columns. `integrity` is the
 # project's own test, on its way out (dbt's built-in tests replace it); it stays readable until then.
 KEY_TEST_ARGUMENTS = {"unique_combination_of_columns": "combination", "integrity": "key"}
+# How a published cell is named in the report (joined by the mart's key, whatever it is).
+CELL_LABEL = ["season", "class_code", "team_name", "measure"]
 STANDINGS_COLUMNS = {"season", "class_code", "team_name", "total_points", "championship_position", "position_label"}
 LIST_LIMIT = 40
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -509,9 +511,10 @@ def reconciliation_changes(comparison: Comparison) -> tuple[list[str], list[str]
     values = [column for column in comparison.common(table) if column not in key]
     on = " and ".join(f"base_.{quoted(column)} is not distinct from head_.{quoted(column)}" for column in key)
     changed = " or ".join(differs(column, comparison, table) for column in values)
+    label = [column for column in CELL_LABEL if column in comparison.common(table)] or key
     selected = ", ".join(
         [
-            *(f"coalesce(head_.{quoted(c)}, base_.{quoted(c)})" for c in key),
+            f"concat_ws(' / ', {', '.join(f'coalesce(head_.{quoted(c)}, base_.{quoted(c)})' for c in label)})",
             *(f"base_.{quoted(c)}, head_.{quoted(c)}" for c in values),
         ]
     )
@@ -522,13 +525,13 @@ def reconciliation_changes(comparison: Comparison) -> tuple[list[str], list[str]
     )
     stops, starts, others = [], [], []
     for row in rows:
-        key_text = " / ".join(str(value) for value in row[: len(key)])
-        pairs = dict(zip(values, zip(row[len(key) : -2 : 2], row[len(key) + 1 : -2 : 2], strict=True), strict=True))
+        key_text = row[0]
+        pairs = dict(zip(values, zip(row[1:-2:2], row[2:-2:2], strict=True), strict=True))
         in_base, in_head = row[-2], row[-1]
         detail = "; ".join(
             f"{column} {old} -> {new}" if str(old) != str(new) else f"{column} {new}"
             for column, (old, new) in pairs.items()
-            if str(old) != str(new) or column.startswith("published")
+            if (str(old) != str(new) or column.startswith("published")) and column not in CELL_LABEL
         )
         old_status, new_status = pairs["status"]
         if not in_head:

@@ -249,10 +249,10 @@ STANDINGS = (
 )
 
 
-def manifest(*tests: tuple[str, str | None, dict]) -> dict:
-    """A manifest with one mart, fct_team_standings, and the given tests (name, column, arguments) on it."""
-    model_id = "model.alms_standings.fct_team_standings"
-    nodes = {model_id: {"resource_type": "model", "name": "fct_team_standings", "schema": "marts", "columns": {}}}
+def manifest(*tests: tuple[str, str | None, dict], table: str = "fct_team_standings") -> dict:
+    """A manifest with one mart, `table`, and the given tests (name, column, arguments) on it."""
+    model_id = f"model.alms_standings.{table}"
+    nodes = {model_id: {"resource_type": "model", "name": table, "schema": "marts", "columns": {}}}
     for number, (name, column, arguments) in enumerate(tests):
         nodes[f"test.{number}"] = {
             "resource_type": "test",
@@ -297,3 +297,33 @@ def test_a_new_shared_title_and_a_key_that_is_not_unique(tmp_path: Path) -> None
     assert "Beta: 2nd, 40 pts -> **1st (shared), 50 pts**" in report
     # Beta twice on the head side: the key is not unique there, so whole rows are compared.
     assert "| fct_team_standings | _no key declared: whole rows compared_ | 3 | 2 | 0 |  |" in report
+
+
+def test_published_cells_are_read_by_a_single_key_column_and_named_for_a_reader(tmp_path: Path) -> None:
+    columns = (
+        "cell_key varchar, season integer, class_code varchar, team_name varchar, measure varchar, "
+        "published_value varchar, computed_value varchar, status varchar"
+    )
+    table = "marts.fct_standings_reconciliation"
+    base, head = two_files(
+        tmp_path,
+        f"create table {table} ({columns}); insert into {table} values "
+        "('k1', 2002, 'GT', 'Alpha', 'total_points', '50', '50', 'match'), "
+        "('k2', 2002, 'GT', 'Beta', 'total_points', '40', '38', 'mismatch')",
+        f"create table {table} ({columns}); insert into {table} values "
+        "('k1', 2002, 'GT', 'Alpha', 'total_points', '50', '46', 'mismatch'), "
+        "('k2', 2002, 'GT', 'Beta', 'total_points', '40', '40', 'match')",
+    )
+    keyed = manifest(("unique", "cell_key", {}), ("not_null", "cell_key", {}), table="fct_standings_reconciliation")
+    comparison = diff.attach(base, head, {"base": keyed, "head": keyed})
+    stops, starts, others = diff.reconciliation_changes(comparison)
+    assert stops == [
+        "2002 / GT / Alpha / total_points: published_value 50; computed_value 50 -> 46; status match -> mismatch"
+    ]
+    assert starts == [
+        "2002 / GT / Beta / total_points: published_value 40; computed_value 38 -> 40; status mismatch -> match"
+    ]
+    assert others == []
+    report = diff.report(comparison, diff.Titles("base", "head"), [], [])
+    assert "## ⚠️ 1 published cell(s) STOP matching the article" in report
+    assert "| fct_standings_reconciliation | cell_key | 0 | 0 | 2 | computed_value, status |" in report
