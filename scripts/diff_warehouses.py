@@ -72,10 +72,15 @@ def git(*arguments: str) -> str:
 
 
 def resolve_base(reference: str | None) -> tuple[str, str]:
-    """(commit, how the report names it): REF, or the merge base of HEAD and main."""
+    """(commit, how the report names it): REF, or the merge base of HEAD and main (or origin/main)."""
     if reference:
         return git("rev-parse", "--verify", f"{reference}^{{commit}}"), reference
-    return git("merge-base", "HEAD", "main"), "merge base with main"
+    for main in ("main", "origin/main"):  # a CI checkout may have only the remote's branch
+        try:
+            return git("merge-base", "HEAD", main), f"merge base with {main}"
+        except DiffStopped:
+            continue
+    raise DiffStopped("No main or origin/main branch to take the merge base with: pass BASE=<git ref>.")
 
 
 def export_commit(commit: str, destination: Path) -> None:
