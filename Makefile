@@ -12,7 +12,7 @@ SPARK_STAMP := .venv-spark/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 PYTHON_PATHS := scripts tests dashboard benchmarks
 
-.PHONY: build test test-fast setup setup-spark lint pytest docs dashboard report benchmark spark clean
+.PHONY: build test test-fast setup setup-spark lint pytest docs dashboard report benchmark spark clean diff
 
 # One line, before anything runs, when .venv exists but cannot run the build (e.g. the Python it was made from
 # is gone): rebuilding it is the user's call. BUILD_ARGS: e.g. --no-wait, --wait-seconds 60, or dbt build options.
@@ -25,6 +25,13 @@ build: setup
 	$(BIN)/python scripts/build_warehouse.py $(BUILD_ARGS)
 
 test: setup setup-spark lint pytest
+
+# What a change does to the marts and standings, as Markdown for a pull request (docs/reviewing.md): builds BASE
+# (default: the merge base with main) and the working tree into private files. OUTPUT=FILE also writes it there.
+diff: setup
+	$(require_venv)
+	@$(BIN)/python scripts/diff_warehouses.py $(if $(BASE),--base $(BASE)) $(if $(OUTPUT),--output $(OUTPUT)) \
+		$(DIFF_ARGS)
 
 setup: $(STAMP) $(DUCKDB1_STAMP)
 
