@@ -1,41 +1,51 @@
--- The drivers' championships round by round, under each season's official scoring scenario: every driver of a
--- class table (fct_driver_standings) after every round with results, with the round's points, the running total,
--- the position after the round (drivers on equal points share it), the gap to the leader, and the running total
--- of bonus points the rules award that no source settles (the driver has at most that many more points).
+-- The drivers' championships round by round, under each season's official scoring scenario: every driver who
+-- scored in the class that season (as in fct_driver_standings) after every round with results, with the round's
+-- points, the running total, the position after the round (drivers on equal points share it), the gap to the
+-- leader, and the running total of bonus points the rules award that no source settles (the driver has at most
+-- that many more points).
 with
 
 driver_round_points as (
     select * from {{ ref('fct_driver_round_points') }}
 ),
 
-driver_standings as (
-    select * from {{ ref('fct_driver_standings') }}
-),
 
 rounds_raced as (
     select * from {{ ref('int_rounds_raced') }}
 ),
 
+championship_drivers as (
+    select
+        season,
+        scenario_code,
+        class_code,
+        class_order,
+        driver_name
+    from driver_round_points
+    group by season, scenario_code, class_code, class_order, driver_name
+    having sum(total_points) > 0
+),
+
 driver_round_grid as (
     select
-        driver_standings.season,
-        driver_standings.scenario_code,
-        driver_standings.class_code,
-        driver_standings.class_order,
-        driver_standings.driver_name,
+        championship_drivers.season,
+        championship_drivers.scenario_code,
+        championship_drivers.class_code,
+        championship_drivers.class_order,
+        championship_drivers.driver_name,
         rounds_raced.round_number,
         coalesce(driver_rounds.total_points, 0) as round_points,
         coalesce(driver_rounds.unchecked_bonus_points, 0) as round_unchecked_bonus_points
-    from driver_standings
+    from championship_drivers
     inner join rounds_raced
         on
-            driver_standings.season = rounds_raced.season
+            championship_drivers.season = rounds_raced.season
             and rounds_raced.has_results
     left join driver_round_points as driver_rounds
         on
-            driver_standings.season = driver_rounds.season
-            and driver_standings.class_code = driver_rounds.class_code
-            and driver_standings.driver_name = driver_rounds.driver_name
+            championship_drivers.season = driver_rounds.season
+            and championship_drivers.class_code = driver_rounds.class_code
+            and championship_drivers.driver_name = driver_rounds.driver_name
             and rounds_raced.round_number = driver_rounds.round_number
 ),
 
