@@ -139,8 +139,8 @@ def generate(directory: Path, finishes: int) -> int:
         copy (select * from (values (0, 0, '', '', ''))
                 as empty(season, round_number, car_key, driver_name, source) where false)
             to '{directory}/car_drivers.parquet' (format parquet);
-        copy (select * from (values (0, 0, '', '', '', 0, ''))
-                as empty(season, round_number, class_code, driver_name, bonus_kind, points, source) where false)
+        copy (select * from (values (0, 0, '', '', '', 0, '', ''))
+                as empty(season, round_number, class_code, driver_name, bonus_kind, points, basis, source) where false)
             to '{directory}/driver_bonus_points.parquet' (format parquet);
     """)
     count = connection.execute(f"select count(*) from '{directory}/finishes.parquet'").fetchone()[0]

@@ -1,5 +1,5 @@
 -- Each season's official scoring scenario (reference.seasons): finishing points plus the sourced bonus points
--- (fct_driver_round_points).
+-- (fct_driver_round_points), and the bonus points the rules award that no source settles (at most that many more).
 with
 
 driver_round_points as (
@@ -16,6 +16,8 @@ driver_totals as (
         cast(sum(finishing_points) as integer) as finishing_points,
         cast(sum(pole_bonus_points + most_laps_bonus_points) as integer) as bonus_points,
         cast(sum(total_points) as integer) as total_points,
+        cast(sum(derived_bonus_points) as integer) as derived_bonus_points,
+        cast(sum(unchecked_bonus_points) as integer) as unchecked_bonus_points,
         cast(count(distinct round_number) as integer) as rounds_credited,
         min(case when total_points > 0 then round_number end) as first_scoring_round
     from driver_round_points
@@ -50,6 +52,8 @@ final as (
         finishing_points,
         bonus_points,
         total_points,
+        derived_bonus_points,
+        unchecked_bonus_points,
         rounds_credited
     from totals_ranked
 )

@@ -12,6 +12,7 @@ renamed as (
         {{ normalized_text('driver_name') }} as driver_name,
         {{ normalized_text('bonus_kind') }} as bonus_kind,
         points as bonus_points,
+        {{ normalized_text('basis') }} as bonus_basis,
         source as bonus_source
     from source_driver_bonus_points
 ),

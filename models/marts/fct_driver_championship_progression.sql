@@ -1,0 +1,97 @@
+-- The drivers' championships round by round, under each season's official scoring scenario: every driver who
+-- scored in the class that season (as in fct_driver_standings) after every round with results, with the round's
+-- points, the running total, the position after the round (drivers on equal points share it), the gap to the
+-- leader, and the running total of bonus points the rules award that no source settles (the driver has at most
+-- that many more points).
+with
+
+driver_round_points as (
+    select * from {{ ref('fct_driver_round_points') }}
+),
+
+
+rounds_raced as (
+    select * from {{ ref('int_rounds_raced') }}
+),
+
+championship_drivers as (
+    select
+        season,
+        scenario_code,
+        class_code,
+        class_order,
+        driver_name
+    from driver_round_points
+    group by season, scenario_code, class_code, class_order, driver_name
+    having sum(total_points) > 0
+),
+
+driver_round_grid as (
+    select
+        championship_drivers.season,
+        championship_drivers.scenario_code,
+        championship_drivers.class_code,
+        championship_drivers.class_order,
+        championship_drivers.driver_name,
+        rounds_raced.round_number,
+        coalesce(driver_rounds.total_points, 0) as round_points,
+        coalesce(driver_rounds.unchecked_bonus_points, 0) as round_unchecked_bonus_points
+    from championship_drivers
+    inner join rounds_raced
+        on
+            championship_drivers.season = rounds_raced.season
+            and rounds_raced.has_results
+    left join driver_round_points as driver_rounds
+        on
+            championship_drivers.season = driver_rounds.season
+            and championship_drivers.class_code = driver_rounds.class_code
+            and championship_drivers.driver_name = driver_rounds.driver_name
+            and rounds_raced.round_number = driver_rounds.round_number
+),
+
+points_accumulated as (
+    select
+        *,
+        sum(round_points) over (
+            partition by season, class_code, driver_name
+            order by round_number rows between unbounded preceding and current row
+        ) as cumulative_points,
+        sum(round_unchecked_bonus_points) over (
+            partition by season, class_code, driver_name
+            order by round_number rows between unbounded preceding and current row
+        ) as cumulative_unchecked_bonus_points
+    from driver_round_grid
+),
+
+positions_after_round as (
+    select
+        *,
+        rank() over (
+            partition by season, class_code, round_number order by cumulative_points desc
+        ) as position_after_round,
+        max(cumulative_points) over (partition by season, class_code, round_number) as leader_points
+    from points_accumulated
+),
+
+final as (
+    select
+        {{ surrogate_key(['season', 'class_code', 'driver_name', 'round_number']) }} as driver_progression_key,
+        season,
+        scenario_code,
+        class_code,
+        class_order,
+        driver_name,
+        round_number,
+        cast(round_points as integer) as round_points,
+        cast(cumulative_points as integer) as cumulative_points,
+        cast(position_after_round as integer) as position_after_round,
+        {{ shared_position_label('position_after_round', ['season', 'class_code', 'round_number']) }}
+            as position_label,
+        cast(leader_points - cumulative_points as integer) as gap_to_leader,
+        cast(round_unchecked_bonus_points as integer) as round_unchecked_bonus_points,
+        cast(cumulative_unchecked_bonus_points as integer) as cumulative_unchecked_bonus_points
+    from positions_after_round
+)
+
+select * from final
+order by season, class_order, round_number, position_after_round, driver_name
