@@ -18,7 +18,8 @@ numbers_entered as (
 select
     season,
     car_key,
-    {{ sorted_listagg('car_number_entered', "', '") }} as car_numbers_entered
+    {{ sorted_listagg('car_number_entered', "', '") }} as car_numbers_entered,
+    'give the car a new car_key from the round its number changes' as what_to_do
 from numbers_entered
 group by season, car_key
 having count(*) > 1
