@@ -653,28 +653,64 @@ def test_a_class_winner_without_a_number_and_a_partly_published_season(real_cale
     assert reconciled == [(PUBLISHED_CLASS, "match", teams * (len(ROUNDS) + 3))]
 
 
+@dataclass
+class Title:
+    leader: str
+    margin: int
+    decided_after: int | None
+    rounds_to_spare: int | None  # rounds not cancelled still to race when the title was decided
+
+
+def expected_titles(expected: Expected) -> dict[str, Title]:
+    """Each class's leader after the last round raced, the margin, and when no rival could catch them."""
+    titles = {}
+    for class_code in dict.fromkeys(row[0] for row in expected.progression):
+        rows = [row for row in expected.progression if row[0] == class_code]
+        last = sorted(((row[3], row[1]) for row in rows if row[2] == max(r[2] for r in rows)), reverse=True)
+        decided = min((row[2] for row in rows if row[6]), default=None)
+        spare = None
+        if decided is not None:
+            spare = sum(
+                1
+                for number, status in expected.round_status.items()
+                if status != "cancelled" and (number > decided or status == "scheduled")
+            )
+        titles[class_code] = Title(last[0][1], last[0][0] - last[1][0], decided, spare)
+    return titles
+
+
 def test_the_dashboard_agrees(real_calendar: Built, monkeypatch: pytest.MonkeyPatch) -> None:
     from streamlit.testing.v1 import AppTest
 
+    expected, classes = real_calendar.expected, ["LMP900", "GT"]
     monkeypatch.setenv("ALMS_DUCKDB_PATH", str(real_calendar.warehouse))
     app = AppTest.from_file(str(PROJECT_DIR / "dashboard" / "app.py"), default_timeout=60).run()
     app.selectbox(key="season").select(SEASON).run()
     assert not app.exception
-    assert [tab.label for tab in app.tabs] == ["LMP900", "GT"]
-    for table, class_code in zip(app.table[:2], ["LMP900", "GT"], strict=True):
-        rows = sorted((row for row in real_calendar.expected.standings if row[0] == class_code), key=lambda row: row[4])
-        shown = table.value
-        assert list(shown.index) == [row[3] for row in rows]
-        assert list(shown["Team"]) == [row[1] for row in rows]
-        assert list(shown["Total"]) == [str(row[5]) for row in rows]
-        assert list(shown.columns) == ["Team", *[f"Rd {n}" for n in ROUNDS], "Total"]
-    texts = " ".join(markdown.value for markdown in app.markdown)
-    assert "mathematically decided" not in texts  # LMP900, shown first: still open
-    app.selectbox(key="progression_class").select("GT").run()
-    decided = min(row[2] for row in real_calendar.expected.progression if row[0] == "GT" and row[6])
-    assert f"The GT title was mathematically decided after round {decided}." in " ".join(
-        markdown.value for markdown in app.markdown
-    )
+    assert [tab.label for tab in app.tabs] == classes
+    # Who leads (no champion: rounds 2 and 7 are still to race), by how much, and when the title was decided.
+    titles = expected_titles(expected)
+    summary = app.dataframe[0].value
+    assert summary["Champion"].tolist() == [f"{titles[code].leader} (leading)" for code in classes]
+    assert summary["Margin"].tolist() == [str(titles[code].margin) for code in classes]
+    decided_column = [value.split(" of ")[0] for value in summary["Title decided after round"]]
+    assert decided_column == [str(titles[code].decided_after or "") for code in classes]
+    text = " ".join(markdown.value for markdown in app.markdown)
+    assert titles["LMP900"].decided_after is None and "The title is still open." in text
+    gt = titles["GT"]
+    race = f"round {gt.decided_after} (Synthetic race {gt.decided_after})"
+    assert f"Decided after {race}, with {gt.rounds_to_spare} rounds to spare." in text
+    # Each class's table and its drivers' table.
+    for table, class_code in zip(app.table[:2], classes, strict=True):
+        rows = sorted((row for row in expected.standings if row[0] == class_code), key=lambda row: row[4])
+        assert list(table.value.index) == [row[3] for row in rows]
+        assert list(table.value["Team"]) == [row[1] for row in rows]
+        assert list(table.value["Total"]) == [str(row[5]) for row in rows]
+        assert list(table.value.columns) == ["Team", *[f"Rd {n}" for n in ROUNDS], "Total"]
+    drivers = [frame.value for frame in app.dataframe if "Driver" in frame.value.columns]
+    for table, class_code in zip(drivers, classes, strict=True):
+        shown = set(table[["Driver", "From finishes", "Bonus", "Points"]].itertuples(index=False, name=None))
+        assert shown == {(d, str(f), str(b), str(t)) for c, d, f, b, t, _ in expected.drivers if c == class_code}
 
 
 # One line for each mistake a user can make (issue 19, item 6) ---------------------------------------------------
