@@ -114,9 +114,9 @@ def title_decided_sentence(title: pd.Series) -> str:
         return "The title is still open."
     decided = int(title.decided_after_round)
     race = as_text(title.decided_at_race_name)
-    if decided == title.rounds_scheduled:
+    left = int(title.rounds_to_spare)
+    if left == 0:
         return f"Settled at the final round, round {decided} ({race})."
-    left = int(title.rounds_scheduled) - decided
     rounds_left = "1 round" if left == 1 else f"{left} rounds"
     return f"Decided after round {decided} ({race}), with {rounds_left} to spare."
 

@@ -82,6 +82,25 @@ title_decisions as (
     group by season, class_code
 ),
 
+rounds_left_when_decided as (
+    -- The rounds not cancelled that were still to race when the title was decided: those numbered after the
+    -- deciding round, and any earlier one still without results (postponed).
+    select
+        title_decisions.season,
+        title_decisions.class_code,
+        count(rounds.round_number) as rounds_to_spare
+    from title_decisions
+    left join rounds
+        on
+            title_decisions.season = rounds.season
+            and rounds.round_status != 'cancelled'
+            and (
+                title_decisions.decided_after_round < rounds.round_number
+                or rounds.round_status = 'scheduled'
+            )
+    group by title_decisions.season, title_decisions.class_code
+),
+
 official_champions as (
     select
         season,
@@ -113,6 +132,7 @@ final as (
         cast(leaders.leader_points - coalesce(leaders.runner_up_points, 0) as integer) as margin_points,
         cast(title_decisions.decided_after_round as integer) as decided_after_round,
         rounds.race_name as decided_at_race_name,
+        cast(rounds_left_when_decided.rounds_to_spare as integer) as rounds_to_spare,
         cast(leaders.teams_scoring as integer) as teams_scoring
     from leaders_and_runners_up as leaders
     inner join calendars
@@ -133,6 +153,10 @@ final as (
         on
             title_decisions.season = rounds.season
             and title_decisions.decided_after_round = rounds.round_number
+    left join rounds_left_when_decided
+        on
+            title_decisions.season = rounds_left_when_decided.season
+            and title_decisions.class_code = rounds_left_when_decided.class_code
 )
 
 select * from final
