@@ -185,6 +185,20 @@ def add_reference_rows(project: Path) -> None:
             {"season": SEASON + 1, "official_scenario_code": "official_2002", "source": SOURCE},
         ],
     )  # no schedule yet
+    append_rows(
+        project,
+        "reference/driver_bonus_rules.csv",
+        [
+            {
+                "season": SEASON,
+                "bonus_kind": kind,
+                "points": 1,
+                "description": f"synthetic {kind} point",
+                "source": SOURCE,
+            }
+            for kind in ("pole", "most_laps")
+        ],
+    )
     teams = sorted({team for _, team, _ in CARS.values()})
     append_rows(
         project,
@@ -327,7 +341,8 @@ class Expected:
     team_rounds: dict[tuple[str, str, int], int]  # (class, team, round) -> the team's best car's points
     progression: list[tuple[str, str, int, int, int, int, bool]]  # class, team, round, cumulative, position,
     # points still available, title decided
-    drivers: list[tuple[str, str, int, int, int, int]]  # class, driver, finishing, bonus, total, position
+    drivers: list[tuple[str, str, int, int, int, int, int]]  # class, driver, finishing, bonus, total, position,
+    # bonus points not checked
     round_status: dict[int, str]
     is_complete: bool
 
@@ -433,39 +448,71 @@ def progression(
     return rows
 
 
-def driver_standings(project: Path, points: dict[tuple[int, str], tuple[str, str, int]]) -> list[tuple]:
-    """A driver scores once per race and class (the better of the cars they were nominated for), and each bonus
-    row once."""
-    finishing: dict[tuple[int, str, str], int] = {}
+def best_cars(project: Path, points: dict[tuple[int, str], tuple[str, str, int]]) -> dict[tuple[int, str, str], str]:
+    """(round, class, driver) -> the car a driver scores with: of the cars they were nominated for in that race and
+    class, the one with the most points, then the better class position."""
+    position = {
+        (int(row["round_number"]), row["car_key"]): int(row["class_position"] or 999)
+        for row in season_rows(project, "raw/finishes.csv")
+    }
+    best: dict[tuple[int, str, str], str] = {}
     for row in season_rows(project, "raw/car_drivers.csv"):
-        class_code, _, scored = points[(int(row["round_number"]), row["car_key"])]
-        key = (int(row["round_number"]), class_code, row["driver_name"])
-        finishing[key] = max(finishing.get(key, 0), scored)
-    bonus: dict[tuple[int, str, str], int] = defaultdict(int)
-    for row in season_rows(project, "raw/driver_bonus_points.csv"):
+        number, car_key = int(row["round_number"]), row["car_key"]
+        key = (number, points[(number, car_key)][0], row["driver_name"])
+        rank = (-points[(number, car_key)][2], position[(number, car_key)], car_key)
+        if key not in best or rank < (-points[(number, best[key])][2], position[(number, best[key])], best[key]):
+            best[key] = car_key
+    return best
+
+
+DriverRound = tuple[int, str, str]  # (round, class, driver)
+
+
+def bonuses(project: Path, best: dict[DriverRound, str]) -> tuple[dict[DriverRound, int], dict[DriverRound, int]]:
+    """(round, class, driver) -> bonus points credited (each row once, for a kind the season's rules award), and
+    -> bonus points the rules award that no row settles (a class's pole without a row; the most-laps point of the
+    driver's car without a row for any of its drivers): at most that many more."""
+    rules = {row["bonus_kind"]: int(row["points"]) for row in season_rows(project, "reference/driver_bonus_rules.csv")}
+    rows = [row for row in season_rows(project, "raw/driver_bonus_points.csv") if row["bonus_kind"] in rules]
+    credited: dict[tuple[int, str, str], int] = defaultdict(int)
+    for row in rows:
         key = (int(row["round_number"]), row["class_code"], row["driver_name"])
-        assert key in finishing, f"every bonus of the test season goes to a driver with a result: {key}"
-        bonus[key] += int(row["points"])
+        assert key in best, f"every bonus of the test season goes to a driver with a result: {key}"
+        credited[key] += int(row["points"])
+    poles = {(int(row["round_number"]), row["class_code"]) for row in rows if row["bonus_kind"] == "pole"}
+    nominated: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for row in season_rows(project, "raw/car_drivers.csv"):
+        nominated[(int(row["round_number"]), row["driver_name"])].add(row["car_key"])
+    most_laps_cars = {
+        (int(row["round_number"]), car_key)
+        for row in rows
+        if row["bonus_kind"] == "most_laps"
+        for car_key in nominated[(int(row["round_number"]), row["driver_name"])]
+    }
+    unchecked = {
+        (number, class_code, driver): (0 if (number, class_code) in poles else rules.get("pole", 0))
+        + (0 if (number, car_key) in most_laps_cars else rules.get("most_laps", 0))
+        for (number, class_code, driver), car_key in best.items()
+    }
+    return credited, unchecked
+
+
+def driver_standings(project: Path, points: dict[tuple[int, str], tuple[str, str, int]]) -> list[tuple]:
+    """(class, driver, finishing, bonus, total, position, unchecked bonus): a driver scores once per race and class
+    (their better car), and each bonus row once."""
+    best = best_cars(project, points)
+    credited, unchecked = bonuses(project, best)
     rows = []
-    for class_code in sorted({key[1] for key in finishing}):
-        drivers = {key[2] for key in finishing if key[1] == class_code}
-        won = {
-            driver: sum(p for (_, k, d), p in finishing.items() if (k, d) == (class_code, driver)) for driver in drivers
-        }
-        extra = {
-            driver: sum(p for (_, k, d), p in bonus.items() if (k, d) == (class_code, driver)) for driver in drivers
-        }
-        totals = {driver: won[driver] + extra[driver] for driver in drivers if won[driver] + extra[driver] > 0}
+    for class_code in sorted({key[1] for key in best}):
+        keys = [key for key in best if key[1] == class_code]
+        drivers = {driver for _, _, driver in keys}
+        won = {d: sum(points[(r, best[(r, c, d)])][2] for r, c, other in keys if other == d) for d in drivers}
+        extra = {d: sum(credited[(r, c, d)] for r, c, other in keys if other == d) for d in drivers}
+        maybe = {d: sum(unchecked[(r, c, d)] for r, c, other in keys if other == d) for d in drivers}
+        totals = {d: won[d] + extra[d] for d in drivers if won[d] + extra[d] > 0}
         rows += [
-            (
-                class_code,
-                driver,
-                won[driver],
-                extra[driver],
-                totals[driver],
-                1 + sum(1 for other in totals.values() if other > totals[driver]),
-            )
-            for driver in totals
+            (class_code, d, won[d], extra[d], totals[d], 1 + sum(1 for t in totals.values() if t > totals[d]), maybe[d])
+            for d in totals
         ]
     return sorted(rows)
 
@@ -592,8 +639,8 @@ def test_drivers_score_once_per_race_and_class(real_calendar: Built) -> None:
     computed = fetch(
         real_calendar.warehouse,
         (
-            "select class_code, driver_name, finishing_points, bonus_points, total_points, championship_position "
-            f"from marts.fct_driver_standings where season = {SEASON}"
+            "select class_code, driver_name, finishing_points, bonus_points, total_points, championship_position, "
+            f"unchecked_bonus_points from marts.fct_driver_standings where season = {SEASON}"
         ),
     )
     assert sorted(computed) == real_calendar.expected.drivers
@@ -710,7 +757,7 @@ def test_the_dashboard_agrees(real_calendar: Built, monkeypatch: pytest.MonkeyPa
     drivers = [frame.value for frame in app.dataframe if "Driver" in frame.value.columns]
     for table, class_code in zip(drivers, classes, strict=True):
         shown = set(table[["Driver", "From finishes", "Bonus", "Points"]].itertuples(index=False, name=None))
-        assert shown == {(d, str(f), str(b), str(t)) for c, d, f, b, t, _ in expected.drivers if c == class_code}
+        assert shown == {(d, str(f), str(b), str(t)) for c, d, f, b, t, *_ in expected.drivers if c == class_code}
 
 
 # One line for each mistake a user can make (issue 19, item 6) ---------------------------------------------------
