@@ -11,10 +11,7 @@ from conftest import PROJECT_DIR, mart_names, run_dbt
 DUCKDB1_PYTHON = PROJECT_DIR / ".venv-duckdb1" / "bin" / "python"
 
 READ_EVERY_MART = """
-import pytest
 import json, sys, duckdb
-
-pytestmark = pytest.mark.slow  # every test reads the session's built warehouse
 connection = duckdb.connect(sys.argv[1], read_only=True)
 counts = {mart: connection.execute(f"select count(*) from marts.{mart}").fetchone()[0] for mart in sys.argv[2:]}
 print(json.dumps({"version": duckdb.__version__, "counts": counts}))
