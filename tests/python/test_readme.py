@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -179,7 +180,12 @@ def test_readme_build_commands_run_and_publish_every_mart(tmp_path: Path) -> Non
             target = command.removeprefix("make ")
             if command.startswith("make ") and target != "test":
                 dry = subprocess.run(
-                    ["make", "-n", target], cwd=project, env=env, capture_output=True, text=True, check=False
+                    ["make", "-n", *shlex.split(target)],
+                    cwd=project,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=False,
                 )
                 assert dry.returncode == 0, dry.stderr
 
