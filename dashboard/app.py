@@ -111,8 +111,8 @@ def show_class(season: int, title: pd.Series) -> None:
         drivers = views.driver_standings(query, season, class_code)
         st.dataframe(drivers, hide_index=True, width="stretch", height="content" if len(drivers) <= 16 else 600)
         st.caption(
-            "Bonus: the pole bonuses a source names; no source records the most-laps bonus, so a driver's "
-            "total is a lower bound."
+            "Bonus: the pole and most-laps points a source settles. Bonus not checked: the points no source "
+            "settles that could still be this driver's, so a driver's total is a lower bound."
         )
 
 

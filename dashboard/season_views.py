@@ -269,7 +269,8 @@ def progression_chart(
 def driver_standings(query: Query, season: int, class_code: str) -> pd.DataFrame:
     table = query(
         'select position_label as "Pos", driver_name as "Driver", total_points as "Points", '
-        'finishing_points as "From finishes", bonus_points as "Bonus", rounds_credited as "Races scored" '
+        'finishing_points as "From finishes", bonus_points as "Bonus", '
+        'unchecked_bonus_points as "Bonus not checked (at most)", rounds_credited as "Races scored" '
         "from marts.fct_driver_standings where season = ? and class_code = ? order by display_order",
         (season, class_code),
     )

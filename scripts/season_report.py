@@ -98,8 +98,8 @@ def class_section(query: views.Query, season: int, title: pd.Series) -> str:
             table_html(views.team_results(query, season, class_code)),
             "<h3>Drivers</h3>",
             table_html(views.driver_standings(query, season, class_code)),
-            '<p class="note">Bonus: the pole bonuses a source names; no source records the most-laps bonus, so a '
-            "driver's total is a lower bound.</p>",
+            '<p class="note">Bonus: the pole and most-laps points a source settles. Bonus not checked: the points '
+            "no source settles that could still be this driver's, so a driver's total is a lower bound.</p>",
         ]
     )
 

@@ -185,10 +185,19 @@ def test_drivers_wins_podiums_and_calendar_come_from_the_marts(app: AppTest, war
     expected = mart(
         warehouse,
         "select position_label, driver_name, total_points, finishing_points, bonus_points, "
-        "rounds_credited from marts.fct_driver_standings where season = 2002 and class_code = 'GT' "
+        "unchecked_bonus_points, rounds_credited from marts.fct_driver_standings "
+        "where season = 2002 and class_code = 'GT' "
         "order by display_order",
     )
-    assert list(drivers.columns) == ["Pos", "Driver", "Points", "From finishes", "Bonus", "Races scored"]
+    assert list(drivers.columns) == [
+        "Pos",
+        "Driver",
+        "Points",
+        "From finishes",
+        "Bonus",
+        "Bonus not checked (at most)",
+        "Races scored",
+    ]
     assert drivers.values.tolist() == expected.astype(str).values.tolist()
 
     teams = dataframe_after(app, "LMP900 wins and podiums")
