@@ -58,7 +58,7 @@ $(SPARK_STAMP): requirements-spark.txt
 
 # The same checks run in pre-commit (.pre-commit-config.yaml) and in CI (make test).
 lint: setup
-	$(BIN)/sqlfluff lint models tests macros --disable-progress-bar --processes 2
+	$(BIN)/sqlfluff lint models tests/singular --disable-progress-bar --processes 2
 	$(BIN)/ruff check $(PYTHON_PATHS)
 	$(BIN)/ruff format --check $(PYTHON_PATHS)
 	$(BIN)/dbt-score lint --run-dbt-parse

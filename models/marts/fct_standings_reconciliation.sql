@@ -2,7 +2,8 @@
 -- against long: each round's points (published_team_round_points vs fct_team_round_points), the total, the
 -- printed position label and the row order (published_team_standings vs fct_team_standings). Only seasons with
 -- published tables are reconciled (and in them only the classes published), each under its official scenario.
-{#- A table row's cells beside the round cells: (measure, published_team_standings column, fct_team_standings column). -#}
+{#- A table row's cells beside the round cells: (measure, its published_team_standings column, its fct_team_standings
+    column). -#}
 {%- set row_measures = [
     ('total_points', 'total_points', 'total_points'),
     ('position_label', 'position_label', 'position_label'),
