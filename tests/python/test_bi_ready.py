@@ -6,15 +6,15 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
 from conftest import PROJECT_DIR, mart_names, run_dbt
+
+pytestmark = pytest.mark.slow  # every test reads the session's built warehouse
 
 DUCKDB1_PYTHON = PROJECT_DIR / ".venv-duckdb1" / "bin" / "python"
 
 READ_EVERY_MART = """
-import pytest
 import json, sys, duckdb
-
-pytestmark = pytest.mark.slow  # every test reads the session's built warehouse
 connection = duckdb.connect(sys.argv[1], read_only=True)
 counts = {mart: connection.execute(f"select count(*) from marts.{mart}").fetchone()[0] for mart in sys.argv[2:]}
 print(json.dumps({"version": duckdb.__version__, "counts": counts}))
