@@ -6,7 +6,10 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
 from conftest import PROJECT_DIR, mart_names, run_dbt
+
+pytestmark = pytest.mark.slow  # every test reads the session's built warehouse
 
 DUCKDB1_PYTHON = PROJECT_DIR / ".venv-duckdb1" / "bin" / "python"
 
