@@ -6,8 +6,8 @@ race_results as (
     select * from {{ ref('fct_race_results') }}
 ),
 
-championship_progression as (
-    select * from {{ ref('fct_championship_progression') }}
+team_standings as (
+    select * from {{ ref('fct_team_standings') }}
 ),
 
 results_counted as (
@@ -27,25 +27,6 @@ results_counted as (
     group by season, scenario_code, class_code, class_order, team_name
 ),
 
-last_rounds_raced as (
-    select
-        season,
-        class_code,
-        max(round_number) as round_number
-    from championship_progression
-    group by season, class_code
-),
-
-final_standings as (
-    select championship_progression.*
-    from championship_progression
-    inner join last_rounds_raced
-        on
-            championship_progression.season = last_rounds_raced.season
-            and championship_progression.class_code = last_rounds_raced.class_code
-            and championship_progression.round_number = last_rounds_raced.round_number
-),
-
 final as (
     select
         cast(results_counted.season as {{ dbt.type_string() }})
@@ -56,9 +37,9 @@ final as (
         results_counted.class_code,
         results_counted.class_order,
         results_counted.team_name,
-        cast(final_standings.position_after_round as integer) as championship_position,
-        final_standings.position_label,
-        cast(final_standings.cumulative_points as integer) as total_points,
+        team_standings.championship_position,
+        team_standings.position_label,
+        team_standings.total_points,
         cast(results_counted.class_wins as integer) as class_wins,
         cast(results_counted.podium_finishes as integer) as podium_finishes,
         cast(results_counted.rounds_on_podium as integer) as rounds_on_podium,
@@ -66,11 +47,11 @@ final as (
         cast(results_counted.rounds_entered as integer) as rounds_entered,
         cast(results_counted.best_class_position as integer) as best_class_position
     from results_counted
-    left join final_standings
+    left join team_standings
         on
-            results_counted.season = final_standings.season
-            and results_counted.class_code = final_standings.class_code
-            and results_counted.team_name = final_standings.team_name
+            results_counted.season = team_standings.season
+            and results_counted.class_code = team_standings.class_code
+            and results_counted.team_name = team_standings.team_name
 )
 
 select * from final
