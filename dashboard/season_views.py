@@ -86,8 +86,9 @@ def champions_summary(titles: pd.DataFrame) -> pd.DataFrame:
 
 
 def points(value: object) -> str:
-    number = int(value)  # type: ignore[call-overload]
-    return f"{number} point" if number == 1 else f"{number} points"
+    """'1 point', '26 points', '12.5 points' (a series may award fractions: var points_data_type)."""
+    number = as_text(value)
+    return f"{number} point" if number == "1" else f"{number} points"
 
 
 def title_headline(title: pd.Series) -> str:
@@ -98,12 +99,15 @@ def title_headline(title: pd.Series) -> str:
         else:
             who = f"{title.champion_team_name} are champions on {points(title.champion_total_points)}"
     else:
+        still = int(title.rounds_still_to_race)
         who = (
-            f"After round {title.rounds_raced} of {title.rounds_scheduled}, {title.leader_team_name} lead on "
-            f"{points(title.leader_points)}"
+            f"After round {title.rounds_raced} ({still} {'round' if still == 1 else 'rounds'} still to race), "
+            f"{title.leader_team_name} lead on {points(title.leader_points)}"
         )
     if as_text(title.runner_up_team_name) and not title.is_title_shared:
-        who += f", {points(title.margin_points)} ahead of {title.runner_up_team_name} ({int(title.runner_up_points)})"
+        who += (
+            f", {points(title.margin_points)} ahead of {title.runner_up_team_name} ({as_text(title.runner_up_points)})"
+        )
     return who + "."
 
 
@@ -187,7 +191,7 @@ def end_labels(data: pd.DataFrame, min_gap: float, champions: set[str]) -> pd.Da
         positions.append(y)
     ends["label_y"] = positions
     ends["label"] = [
-        f"{team}  {int(total)}" + ("  (champion)" if team in champions else "")
+        f"{team}  {as_text(total)}" + ("  (champion)" if team in champions else "")
         for team, total in zip(ends["team_name"], ends["cumulative_points"], strict=True)
     ]
     return ends

@@ -33,6 +33,7 @@ from pathlib import Path
 from types import FrameType
 
 import duckdb
+import yaml
 from filelock import FileLock, Timeout
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -414,12 +415,28 @@ def build_side_file(side: Path, dbt_args: list[str], published: Path) -> None:
     verify(side, since=started, dbt_args=dbt_args)
 
 
+def vars_given(dbt_args: list[str]) -> dict[str, object]:
+    """The vars passed to dbt (`--vars '{points_data_type: "decimal(9, 1)"}'`), which the seed check also reads;
+    empty when there are none or they do not parse (dbt then says what is wrong with them)."""
+    text = None
+    for index, argument in enumerate(dbt_args):
+        if argument == "--vars" and index + 1 < len(dbt_args):
+            text = dbt_args[index + 1]
+        elif argument.startswith("--vars="):
+            text = argument.partition("=")[2]
+    try:
+        given = yaml.safe_load(text) if text else None
+    except yaml.YAMLError:
+        given = None
+    return given if isinstance(given, dict) else {}
+
+
 def build_and_publish(dbt_args: list[str], wait_seconds: float) -> int:
     published = published_path()
     side = None
     try:
         stop_on_signals()
-        problems = check_seed_folder(PROJECT_DIR / "seeds")
+        problems = check_seed_folder(PROJECT_DIR / "seeds", vars_given(dbt_args))
         if problems:
             print(f"The seed CSVs have problems; nothing was built and {unchanged(published)}:")
             for problem in capped(problems):

@@ -28,6 +28,8 @@ INTEGER = re.compile(r"^-?\d+$")
 # Python's date.fromisoformat also takes 20020519 and 2002-W20-7; DuckDB's CSV reader does not.
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DECIMAL_TYPE = re.compile(r"decimal\((\d+),\s*(\d+)\)")
+# A column type set by a dbt var in the seeds YAML, e.g. points: "{{ var('points_data_type') }}".
+VAR_REFERENCE = re.compile(r"\{\{\s*var\(\s*['\"](\w+)['\"]\s*\)\s*\}\}")
 MAX_SHOWN = 20
 # The text columns that identify or join something; free text (sources, notes, names of races) is not checked.
 TEXT_KEYS = frozenset(
@@ -76,15 +78,35 @@ def capped(problems: list[str], limit: int = MAX_SHOWN) -> list[str]:
     return [*problems[:limit], f"... and {len(problems) - limit} more problem(s)"]
 
 
-def seed_declarations(seed_folder: Path) -> dict[Path, tuple[dict[str, str], bool]]:
-    """Map each seed CSV to (declared column types, whether it may hold no rows: meta.allow_empty)."""
-    declared: dict[Path, tuple[dict[str, str], bool]] = {}
+def project_vars(seed_folder: Path, overrides: dict[str, object] | None = None) -> dict[str, object]:
+    """The vars of the project that holds `seed_folder` (dbt_project.yml), with `overrides` (dbt's --vars) on top."""
+    project_file = seed_folder.parent / "dbt_project.yml"
+    defaults = {}
+    if project_file.exists():
+        defaults = (yaml.safe_load(project_file.read_text(encoding="utf-8")) or {}).get("vars") or {}
+    return {**defaults, **(overrides or {})}
+
+
+def declared_type(value: object, variables: dict[str, object]) -> str:
+    """A column type as the seeds YAML declares it, with a `{{ var('name') }}` replaced by the var's value."""
+    return VAR_REFERENCE.sub(lambda match: str(variables.get(match[1], match[0])), str(value)).lower()
+
+
+def seed_declarations(
+    seed_folder: Path, variables: dict[str, object] | None = None
+) -> dict[Path, tuple[dict[str, str], bool, dict[str, str]]]:
+    """Map each seed CSV to (declared column types, whether it may hold no rows: meta.allow_empty, and the var
+    that sets a column's type, for the columns typed by one, e.g. points: points_data_type)."""
+    variables = project_vars(seed_folder) if variables is None else variables
+    declared: dict[Path, tuple[dict[str, str], bool, dict[str, str]]] = {}
     for yml in sorted(seed_folder.rglob("*seeds.yml")):
         for seed in (yaml.safe_load(yml.read_text(encoding="utf-8")) or {}).get("seeds", []):
             config = seed.get("config") or {}
-            types = {k: str(v).lower() for k, v in (config.get("column_types") or {}).items()}
+            column_types = config.get("column_types") or {}
+            types = {k: declared_type(v, variables) for k, v in column_types.items()}
+            typed_by_var = {k: match[1] for k, v in column_types.items() if (match := VAR_REFERENCE.search(str(v)))}
             allow_empty = bool((config.get("meta") or {}).get("allow_empty"))
-            declared[yml.parent / f"{seed['name']}.csv"] = (types, allow_empty)
+            declared[yml.parent / f"{seed['name']}.csv"] = (types, allow_empty, typed_by_var)
     return declared
 
 
@@ -119,7 +141,9 @@ def value_problem(value: str, declared_type: str) -> str | None:
     return None
 
 
-def check_file(path: Path, column_types: dict[str, str], allow_empty: bool = False) -> list[str]:
+def check_file(
+    path: Path, column_types: dict[str, str], allow_empty: bool = False, typed_by_var: dict[str, str] | None = None
+) -> list[str]:
     name = path.as_posix()
     if not path.exists():
         return [f"{name}: file is missing (declared in the seeds YAML)"]
@@ -177,24 +201,32 @@ def check_file(path: Path, column_types: dict[str, str], allow_empty: bool = Fal
             continue
         for column, value in zip(header, row, strict=True):
             reason = value_problem(value, column_types[column])
-            if reason:
+            if reason and column in (typed_by_var or {}):
+                var_name = (typed_by_var or {})[column]
+                problems.append(
+                    f"{name}:{number}: column {column}: {reason}, got {value!r}; its type is the var {var_name} "
+                    f"({column_types[column]}): for points with fractions, set {var_name} to an exact decimal such as "
+                    "decimal(9, 1) under vars in dbt_project.yml"
+                )
+            elif reason:
                 problems.append(f"{name}:{number}: column {column}: {reason}, got {value!r}")
             elif reason := text_problem(value, column in TEXT_KEYS):
                 problems.append(f"{name}:{number}: column {column}: {value!r} has {reason}")
     return problems
 
 
-def check_seed_folder(seed_folder: Path) -> list[str]:
+def check_seed_folder(seed_folder: Path, var_overrides: dict[str, object] | None = None) -> list[str]:
+    """Every problem of the seed CSVs in `seed_folder`; `var_overrides` are the vars given to dbt (--vars)."""
     problems = []
-    declared = seed_declarations(seed_folder)
+    declared = seed_declarations(seed_folder, project_vars(seed_folder, var_overrides))
     for csv_path in sorted(seed_folder.rglob("*.csv")):
         if csv_path not in declared:
             problems.append(f"{csv_path.as_posix()}: no column_types declared for this seed in its folder's YAML")
-    for csv_path, (column_types, allow_empty) in declared.items():
+    for csv_path, (column_types, allow_empty, typed_by_var) in declared.items():
         if not column_types:
             problems.append(f"{csv_path.as_posix()}: declare column_types for every column in the seeds YAML")
             continue
-        problems += check_file(csv_path, column_types, allow_empty)
+        problems += check_file(csv_path, column_types, allow_empty, typed_by_var)
     return problems
 
 

@@ -18,7 +18,7 @@ team_totals as (
         class_code,
         class_order,
         team_name,
-        cast(sum(points) as integer) as total_points,
+        cast(sum(points) as {{ var('points_data_type') }}) as total_points,
         cast(count(*) as integer) as scoring_rounds,
         min(round_number) as first_scoring_round
     from team_rounds_scored

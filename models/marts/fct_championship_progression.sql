@@ -124,15 +124,15 @@ final as (
         positions.class_order,
         positions.team_name,
         positions.round_number,
-        cast(positions.round_points as integer) as round_points,
-        cast(positions.cumulative_points as integer) as cumulative_points,
+        cast(positions.round_points as {{ var('points_data_type') }}) as round_points,
+        cast(positions.cumulative_points as {{ var('points_data_type') }}) as cumulative_points,
         cast(positions.position_after_round as integer) as position_after_round,
         {{ shared_position_label(
             'positions.position_after_round',
             ['positions.season', 'positions.class_code', 'positions.round_number']
         ) }} as position_label,
-        cast(positions.leader_points - positions.cumulative_points as integer) as gap_to_leader,
-        cast(positions.points_still_available as integer) as points_still_available,
+        cast(positions.leader_points - positions.cumulative_points as {{ var('points_data_type') }}) as gap_to_leader,
+        cast(positions.points_still_available as {{ var('points_data_type') }}) as points_still_available,
         decisions.is_title_decided,
         decisions.is_title_decided and positions.position_after_round = 1 as is_champion_decided
     from positions_after_round as positions

@@ -18,6 +18,7 @@ calendars as (
     select
         season,
         count(case when round_status != 'cancelled' then 1 end) as rounds_scheduled,
+        count(case when round_status = 'scheduled' then 1 end) as rounds_still_to_race,
         count(case when round_status = 'scheduled' then 1 end) = 0 as is_season_complete
     from rounds
     group by season
@@ -121,15 +122,18 @@ final as (
         leaders.class_order,
         cast(leaders.rounds_raced as integer) as rounds_raced,
         cast(calendars.rounds_scheduled as integer) as rounds_scheduled,
+        cast(calendars.rounds_still_to_race as integer) as rounds_still_to_race,
         calendars.is_season_complete,
         leaders.leader_team_name,
-        cast(leaders.leader_points as integer) as leader_points,
+        cast(leaders.leader_points as {{ var('points_data_type') }}) as leader_points,
         official_champions.champion_team_name,
         official_champions.champion_total_points,
         coalesce(official_champions.is_title_shared, false) as is_title_shared,
         runners_up.runner_up_team_name,
-        cast(leaders.runner_up_points as integer) as runner_up_points,
-        cast(leaders.leader_points - coalesce(leaders.runner_up_points, 0) as integer) as margin_points,
+        cast(leaders.runner_up_points as {{ var('points_data_type') }}) as runner_up_points,
+        cast(
+            leaders.leader_points - coalesce(leaders.runner_up_points, 0) as {{ var('points_data_type') }}
+        ) as margin_points,
         cast(title_decisions.decided_after_round as integer) as decided_after_round,
         rounds.race_name as decided_at_race_name,
         cast(rounds_left_when_decided.rounds_to_spare as integer) as rounds_to_spare,

@@ -82,14 +82,14 @@ final as (
         class_order,
         driver_name,
         round_number,
-        cast(round_points as integer) as round_points,
-        cast(cumulative_points as integer) as cumulative_points,
+        cast(round_points as {{ var('points_data_type') }}) as round_points,
+        cast(cumulative_points as {{ var('points_data_type') }}) as cumulative_points,
         cast(position_after_round as integer) as position_after_round,
         {{ shared_position_label('position_after_round', ['season', 'class_code', 'round_number']) }}
             as position_label,
-        cast(leader_points - cumulative_points as integer) as gap_to_leader,
-        cast(round_unchecked_bonus_points as integer) as round_unchecked_bonus_points,
-        cast(cumulative_unchecked_bonus_points as integer) as cumulative_unchecked_bonus_points
+        cast(leader_points - cumulative_points as {{ var('points_data_type') }}) as gap_to_leader,
+        cast(round_unchecked_bonus_points as {{ var('points_data_type') }}) as round_unchecked_bonus_points,
+        cast(cumulative_unchecked_bonus_points as {{ var('points_data_type') }}) as cumulative_unchecked_bonus_points
     from positions_after_round
 )
 

@@ -102,10 +102,12 @@ final as (
         checkpoints.published_points_gap,
         cast(checkpoints.computed_position as integer) as computed_position,
         checkpoints.computed_position_label,
-        cast(checkpoints.computed_points as integer) as computed_points,
-        cast(checkpoints.computed_points_gap as integer) as computed_points_gap,
-        cast(checkpoints.unchecked_bonus_points as integer) as unchecked_bonus_points,
-        cast(checkpoints.compared_unchecked_bonus_points as integer) as compared_unchecked_bonus_points,
+        cast(checkpoints.computed_points as {{ var('points_data_type') }}) as computed_points,
+        cast(checkpoints.computed_points_gap as {{ var('points_data_type') }}) as computed_points_gap,
+        cast(checkpoints.unchecked_bonus_points as {{ var('points_data_type') }}) as unchecked_bonus_points,
+        cast(
+            checkpoints.compared_unchecked_bonus_points as {{ var('points_data_type') }}
+        ) as compared_unchecked_bonus_points,
         checkpoints.is_within_unchecked_bonus_points,
         case
             when checkpoints.is_holding then 'holds'

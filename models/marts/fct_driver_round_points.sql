@@ -161,17 +161,17 @@ final as (
         driver_results.car_number,
         driver_results.team_name,
         driver_results.class_position,
-        cast(driver_results.finishing_points as integer) as finishing_points,
-        cast(coalesce(bonuses.pole_bonus_points, 0) as integer) as pole_bonus_points,
-        cast(coalesce(bonuses.most_laps_bonus_points, 0) as integer) as most_laps_bonus_points,
+        cast(driver_results.finishing_points as {{ var('points_data_type') }}) as finishing_points,
+        cast(coalesce(bonuses.pole_bonus_points, 0) as {{ var('points_data_type') }}) as pole_bonus_points,
+        cast(coalesce(bonuses.most_laps_bonus_points, 0) as {{ var('points_data_type') }}) as most_laps_bonus_points,
         cast(
             driver_results.finishing_points
             + coalesce(bonuses.pole_bonus_points, 0)
             + coalesce(bonuses.most_laps_bonus_points, 0)
-            as integer
+            as {{ var('points_data_type') }}
         ) as total_points,
-        cast(coalesce(bonuses.derived_bonus_points, 0) as integer) as derived_bonus_points,
-        cast(driver_results.unchecked_bonus_points as integer) as unchecked_bonus_points,
+        cast(coalesce(bonuses.derived_bonus_points, 0) as {{ var('points_data_type') }}) as derived_bonus_points,
+        cast(driver_results.unchecked_bonus_points as {{ var('points_data_type') }}) as unchecked_bonus_points,
         bonuses.bonus_source
     from driver_results_with_unchecked_bonuses as driver_results
     left join bonuses_by_driver_round as bonuses

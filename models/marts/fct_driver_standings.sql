@@ -13,11 +13,11 @@ driver_totals as (
         class_code,
         class_order,
         driver_name,
-        cast(sum(finishing_points) as integer) as finishing_points,
-        cast(sum(pole_bonus_points + most_laps_bonus_points) as integer) as bonus_points,
-        cast(sum(total_points) as integer) as total_points,
-        cast(sum(derived_bonus_points) as integer) as derived_bonus_points,
-        cast(sum(unchecked_bonus_points) as integer) as unchecked_bonus_points,
+        cast(sum(finishing_points) as {{ var('points_data_type') }}) as finishing_points,
+        cast(sum(pole_bonus_points + most_laps_bonus_points) as {{ var('points_data_type') }}) as bonus_points,
+        cast(sum(total_points) as {{ var('points_data_type') }}) as total_points,
+        cast(sum(derived_bonus_points) as {{ var('points_data_type') }}) as derived_bonus_points,
+        cast(sum(unchecked_bonus_points) as {{ var('points_data_type') }}) as unchecked_bonus_points,
         cast(count(distinct round_number) as integer) as rounds_credited,
         min(case when total_points > 0 then round_number end) as first_scoring_round
     from driver_round_points

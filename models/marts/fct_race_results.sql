@@ -39,7 +39,7 @@ final as (
         finishes.status_detail,
         results.distance_rule_outcome,
         results.is_points_eligible,
-        cast(results.points as integer) as points,
+        cast(results.points as {{ var('points_data_type') }}) as points,
         team_rounds.result_key is not null as is_team_scoring_result,
         finishes.evidence,
         finishes.car_identification,

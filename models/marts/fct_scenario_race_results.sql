@@ -32,9 +32,9 @@ final as (
         scenario.distance_basis_laps,
         scenario.distance_rule_outcome,
         scenario.is_points_eligible,
-        cast(scenario.points as integer) as points,
-        cast(official_results.official_points as integer) as official_points,
-        cast(scenario.points - official_results.official_points as integer) as points_change
+        cast(scenario.points as {{ var('points_data_type') }}) as points,
+        cast(official_results.official_points as {{ var('points_data_type') }}) as official_points,
+        cast(scenario.points - official_results.official_points as {{ var('points_data_type') }}) as points_change
     from finishes_scored as scenario
     inner join official_results
         on scenario.result_key = official_results.result_key

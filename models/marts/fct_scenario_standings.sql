@@ -36,7 +36,7 @@ teams_left_out as (
         cast(null as integer) as championship_position,
         cast(null as {{ dbt.type_string() }}) as position_label,
         cast(null as integer) as display_order,
-        0 as total_points
+        cast(0 as {{ var('points_data_type') }}) as total_points
     from scenarios_per_season as scenarios
     inner join official_standings as official
         on scenarios.season = official.season
@@ -87,7 +87,7 @@ final as (
         official.championship_position as official_championship_position,
         official.total_points as official_total_points,
         cast(
-            scenario.total_points - coalesce(official.total_points, 0) as integer
+            scenario.total_points - coalesce(official.total_points, 0) as {{ var('points_data_type') }}
         ) as points_change,
         cast(
             official.championship_position - scenario.championship_position as integer

@@ -18,7 +18,7 @@ final as (
         car_key,
         car_number,
         class_position,
-        cast(points as integer) as points
+        cast(points as {{ var('points_data_type') }}) as points
     from team_rounds_scored
     where is_official_scenario
 )

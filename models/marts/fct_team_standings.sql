@@ -20,7 +20,7 @@ official_standings as (
 round_points_pivoted as (
     select
         {% for round_number in round_numbers -%}
-            cast(max(case when round_number = {{ round_number }} then points end) as integer)
+            cast(max(case when round_number = {{ round_number }} then points end) as {{ var('points_data_type') }})
                 as round_{{ round_number }}_points,
         {% endfor -%}
         season,

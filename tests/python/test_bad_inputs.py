@@ -315,6 +315,15 @@ CASES: list[tuple[str, Breakage, str]] = [
         "column min_distance_fraction: expected at most 3 decimal places (decimal(4, 3); DuckDB would round it)",
     ),
     (
+        "half points where points are whole numbers",
+        set_cell(
+            "reference/points_scales.csv", {"scale_code": "alms_2002_standard", "class_position": "1"}, "points", "12.5"
+        ),
+        "points_scales.csv:2: column points: expected a whole number, got '12.5'; its type is the var points_data_type "
+        "(integer): for points with fractions, set points_data_type to an exact decimal such as decimal(9, 1) under "
+        "vars in dbt_project.yml",
+    ),
+    (
         "control character",
         set_cell("raw/schedule.csv", {"round_number": "2"}, "race_name", "Grand Prix\x07 of Sonoma"),
         "schedule.csv:3: column race_name: 'Grand Prix\\x07 of Sonoma' has U+0007 control character at character 11",

@@ -1,12 +1,15 @@
-"""The developer's tools agree: pre-commit runs exactly the checks of `make lint` (and CI runs `make lint`)."""
+"""The developer's tools agree: pre-commit runs exactly the checks of `make lint` (and CI runs `make lint`);
+`make spark` without Java says so in one line."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+from pathlib import Path
 
 import yaml
-from conftest import PROJECT_DIR
+from conftest import PROJECT_DIR, make_checkout
 
 
 def make_lint_commands() -> list[str]:
@@ -30,3 +33,22 @@ def test_pre_commit_runs_the_checks_of_make_lint_with_local_tools() -> None:
     assert {hook["language"] for hook in hooks} == {"system"}
     assert all(hook["pass_filenames"] is False for hook in hooks)  # whole folders, as make lint checks them
     assert sorted(hook["entry"] for hook in hooks) == sorted(make_lint_commands())
+
+
+def test_make_spark_without_java_says_so_in_one_line(tmp_path: Path) -> None:
+    checkout = make_checkout(tmp_path / "checkout")
+    no_java = tmp_path / "bin"  # a PATH with no java on it
+    no_java.mkdir()
+    env = {"PATH": str(no_java), "HOME": os.environ.get("HOME", str(tmp_path))}
+    result = subprocess.run(
+        [shutil.which("make") or "make", "--no-print-directory", "spark"],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert result.stdout.strip().splitlines() == [
+        "make spark needs Java 17 (e.g. apt-get install openjdk-17-jre-headless); nothing was built."
+    ], result.stdout + result.stderr
