@@ -14,6 +14,10 @@ rounds as (
     select * from {{ ref('dim_rounds') }}
 ),
 
+team_standings as (
+    select * from {{ ref('fct_team_standings') }}
+),
+
 calendars as (
     select
         season,
@@ -28,48 +32,40 @@ last_rounds_raced as (
     select
         season,
         class_code,
-        max(round_number) as round_number
+        max(round_number) as rounds_raced
     from championship_progression
     group by season, class_code
 ),
 
-standings_after_last_round as (
-    select championship_progression.*
-    from championship_progression
-    inner join last_rounds_raced
-        on
-            championship_progression.season = last_rounds_raced.season
-            and championship_progression.class_code = last_rounds_raced.class_code
-            and championship_progression.round_number = last_rounds_raced.round_number
-),
-
 leaders_and_runners_up as (
+    -- The leaders are the teams first in the table (after the scenario's tie-break); the runners-up, the teams in
+    -- the best place behind them.
     select
         season,
         scenario_code,
         class_code,
         class_order,
-        round_number as rounds_raced,
-        {{ sorted_listagg("case when position_after_round = 1 then team_name end", "' and '") }}
+        {{ sorted_listagg("case when championship_position = 1 then team_name end", "' and '") }}
             as leader_team_name,
-        max(case when position_after_round = 1 then cumulative_points end) as leader_points,
-        max(case when position_after_round > 1 then cumulative_points end) as runner_up_points,
+        max(case when championship_position = 1 then total_points end) as leader_points,
+        min(case when championship_position > 1 then championship_position end) as runner_up_position,
         count(*) as teams_scoring
-    from standings_after_last_round
-    group by season, scenario_code, class_code, class_order, round_number
+    from team_standings
+    group by season, scenario_code, class_code, class_order
 ),
 
 runners_up as (
     select
         standings.season,
         standings.class_code,
-        {{ sorted_listagg("standings.team_name", "' and '") }} as runner_up_team_name
-    from standings_after_last_round as standings
+        {{ sorted_listagg("standings.team_name", "' and '") }} as runner_up_team_name,
+        max(standings.total_points) as runner_up_points
+    from team_standings as standings
     inner join leaders_and_runners_up as leaders
         on
             standings.season = leaders.season
             and standings.class_code = leaders.class_code
-            and standings.cumulative_points = leaders.runner_up_points
+            and standings.championship_position = leaders.runner_up_position
     group by standings.season, standings.class_code
 ),
 
@@ -120,7 +116,7 @@ final as (
         leaders.scenario_code,
         leaders.class_code,
         leaders.class_order,
-        cast(leaders.rounds_raced as integer) as rounds_raced,
+        cast(last_rounds_raced.rounds_raced as integer) as rounds_raced,
         cast(calendars.rounds_scheduled as integer) as rounds_scheduled,
         cast(calendars.rounds_still_to_race as integer) as rounds_still_to_race,
         calendars.is_season_complete,
@@ -130,15 +126,19 @@ final as (
         official_champions.champion_total_points,
         coalesce(official_champions.is_title_shared, false) as is_title_shared,
         runners_up.runner_up_team_name,
-        cast(leaders.runner_up_points as {{ var('points_data_type') }}) as runner_up_points,
+        cast(runners_up.runner_up_points as {{ var('points_data_type') }}) as runner_up_points,
         cast(
-            leaders.leader_points - coalesce(leaders.runner_up_points, 0) as {{ var('points_data_type') }}
+            leaders.leader_points - coalesce(runners_up.runner_up_points, 0) as {{ var('points_data_type') }}
         ) as margin_points,
         cast(title_decisions.decided_after_round as integer) as decided_after_round,
         rounds.race_name as decided_at_race_name,
         cast(rounds_left_when_decided.rounds_to_spare as integer) as rounds_to_spare,
         cast(leaders.teams_scoring as integer) as teams_scoring
     from leaders_and_runners_up as leaders
+    inner join last_rounds_raced
+        on
+            leaders.season = last_rounds_raced.season
+            and leaders.class_code = last_rounds_raced.class_code
     inner join calendars
         on leaders.season = calendars.season
     left join official_champions
