@@ -230,12 +230,21 @@ def mart_checksums(warehouse: Path) -> dict[str, str]:
 # The fixtures below build the project with dbt once per session. A test that uses them is slow whatever its own
 # marks say, so it never lands in `make test-fast` (pytest -m "not slow") by a forgotten marker.
 BUILD_FIXTURES = {"built_project", "warehouse", "standin_sources", "query", "three_seasons"}
-# The longest single test (the Spark build, ~2 minutes) starts first, so it never runs alone at the end of a run.
-STARTED_FIRST = ("test_spark.py",)
+# The files whose builds take longest (pytest --durations) start first, longest first (pyproject.toml sends files in
+# this order: --no-loadscope-reorder), so that no long file runs alone at the end of a run.
+STARTED_FIRST = [
+    "test_spark.py",
+    "test_readme.py",
+    "test_bad_inputs.py",
+    "test_marts_follow_the_data.py",
+    "test_real_calendars.py",
+    "test_diff.py",
+]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    items.sort(key=lambda item: item.path.name not in STARTED_FIRST)  # stable: otherwise in collection order
+    order = {name: position for position, name in enumerate(STARTED_FIRST)}
+    items.sort(key=lambda item: order.get(item.path.name, len(order)))  # stable: the rest in collection order
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         if BUILD_FIXTURES.intersection(fixtures) and item.get_closest_marker("slow") is None:
