@@ -24,7 +24,11 @@ build: setup
 	$(require_venv)
 	$(BIN)/python scripts/build_warehouse.py $(BUILD_ARGS)
 
-test: setup setup-spark lint pytest
+# The three environments are independent: on a fresh clone they are created side by side (-j3), then lint, then
+# pytest, one after the other so that each one's output reads on its own.
+test:
+	@$(MAKE) --no-print-directory -j3 setup setup-spark
+	@$(MAKE) --no-print-directory lint pytest
 
 # What a change does to the marts and standings, as Markdown for a pull request (docs/reviewing.md): builds BASE
 # (default: the merge base with main) and the working tree into private files. OUTPUT=FILE also writes it there.
@@ -35,16 +39,22 @@ diff: setup
 
 setup: $(STAMP) $(DUCKDB1_STAMP)
 
+# Each environment installs its pinned requirements with uv, which pip first installs into it from PyPI: the same
+# versions pip resolves, in a third of the time on a fresh machine (docs/testing.md). uv reads no pip.conf: behind a
+# package mirror, point UV_DEFAULT_INDEX at it.
+UV := uv==0.13.8
+
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet $(UV)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt
 	touch $(STAMP)
 
 # A separate DuckDB 1.x client, to prove BI tools that bundle 1.x can read the warehouse.
 $(DUCKDB1_STAMP): requirements-duckdb1.txt
 	$(PYTHON) -m venv .venv-duckdb1
-	.venv-duckdb1/bin/python -m pip install --quiet -r requirements-duckdb1.txt
+	.venv-duckdb1/bin/python -m pip install --quiet $(UV)
+	.venv-duckdb1/bin/uv pip install --quiet --python .venv-duckdb1/bin/python -r requirements-duckdb1.txt
 	touch $(DUCKDB1_STAMP)
 
 # The Spark target's own environment (dbt-spark + PySpark; Java 17 from the machine). `make test` uses it to
@@ -53,7 +63,8 @@ setup-spark: $(SPARK_STAMP)
 
 $(SPARK_STAMP): requirements-spark.txt
 	$(PYTHON) -m venv .venv-spark
-	.venv-spark/bin/python -m pip install --quiet -r requirements-spark.txt
+	.venv-spark/bin/python -m pip install --quiet $(UV)
+	.venv-spark/bin/uv pip install --quiet --python .venv-spark/bin/python -r requirements-spark.txt
 	touch $(SPARK_STAMP)
 
 # The same checks run in pre-commit (.pre-commit-config.yaml) and in CI (make test).

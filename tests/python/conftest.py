@@ -16,6 +16,7 @@ from typing import TypeVar
 
 import duckdb
 import pytest
+from filelock import FileLock
 
 T = TypeVar("T")
 
@@ -228,23 +229,89 @@ def mart_checksums(warehouse: Path) -> dict[str, str]:
 
 # The fixtures below build the project with dbt once per session. A test that uses them is slow whatever its own
 # marks say, so it never lands in `make test-fast` (pytest -m "not slow") by a forgotten marker.
-BUILD_FIXTURES = {"built_project", "warehouse", "standin_sources", "query"}
+BUILD_FIXTURES = {"built_project", "warehouse", "standin_sources", "query", "three_seasons"}
+# The files whose builds take longest (pytest --durations) start first, longest first (pyproject.toml sends files in
+# this order: --no-loadscope-reorder), so that no long file runs alone at the end of a run.
+STARTED_FIRST = [
+    "test_spark.py",
+    "test_readme.py",
+    "test_bad_inputs.py",
+    "test_marts_follow_the_data.py",
+    "test_real_calendars.py",
+    "test_diff.py",
+]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    order = {name: position for position, name in enumerate(STARTED_FIRST)}
+    items.sort(key=lambda item: order.get(item.path.name, len(order)))  # stable: the rest in collection order
     for item in items:
-        if BUILD_FIXTURES.intersection(getattr(item, "fixturenames", ())) and item.get_closest_marker("slow") is None:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if BUILD_FIXTURES.intersection(fixtures) and item.get_closest_marker("slow") is None:
             item.add_marker(pytest.mark.slow)
+
+
+def build_once_per_run(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], str | None]
+) -> Path:
+    """A folder that `build` fills once for the whole run (it returns an error message, or None when it built).
+    Under pytest-xdist the workers share it: the first to ask builds while the others wait on a lock, and see the
+    same error if it failed, without building again. Callers copy out of it whatever they will write to."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    root = tmp_path_factory.getbasetemp().parent if worker else tmp_path_factory.getbasetemp()
+    folder, failed = root / name, root / f"{name}.failed"
+    with FileLock(str(root / f"{name}.lock")):
+        if not folder.exists() and not failed.exists():
+            partial = root / f"{name}.partial"
+            try:
+                error = build(partial)
+            except BaseException as exception:
+                failed.write_text(f"{name}: {exception!r}", encoding="utf-8")
+                raise
+            if error is None:
+                partial.rename(folder)  # whole, or absent
+            else:
+                failed.write_text(error, encoding="utf-8")
+    if failed.exists():
+        pytest.fail(failed.read_text(encoding="utf-8"), pytrace=False)
+    return folder
 
 
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The real project built once into a throwaway warehouse: (project copy, warehouse file)."""
-    project = copy_project(tmp_path_factory.mktemp("project"))
+    """The real project built once per run into a throwaway warehouse: (project copy, warehouse file). Each xdist
+    worker gets its own copy of both (the project with the build's target/), so no worker's dbt writes where
+    another reads."""
+
+    def build(folder: Path) -> str | None:
+        result = run_build(copy_project(folder / "project"), folder / "alms.duckdb")
+        return None if result.returncode == 0 else result.output[-4000:]
+
+    built = build_once_per_run(tmp_path_factory, "session-build", build)
+    project = tmp_path_factory.mktemp("built") / "project"
+    shutil.copytree(built / "project", project)
     warehouse = tmp_path_factory.mktemp("warehouse") / "alms.duckdb"
-    result = run_build(project, warehouse)
-    assert result.returncode == 0, result.output[-4000:]
+    shutil.copy(built / "alms.duckdb", warehouse)
     return project, warehouse
+
+
+@pytest.fixture(scope="session")
+def three_seasons(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project with the synthetic seasons of test_seasons_as_rows added beside 2002 (seed rows only), built with
+    every test (write-audit-publish) once per run; the seasons' tests and the dashboard's read it."""
+    from test_seasons_as_rows import SEASON_2003, SEASON_NOT_STARTED, SEASON_TWELVE, add_season, tree_digest
+
+    def build(folder: Path) -> str | None:
+        project = copy_project(folder / "project")
+        untouched = {name: tree_digest(project / name) for name in ("models", "macros", "tests")}
+        add_season(project, SEASON_2003)
+        add_season(project, SEASON_TWELVE)
+        add_season(project, SEASON_NOT_STARTED)
+        assert {name: tree_digest(project / name) for name in untouched} == untouched, "only seeds may change"
+        result = run_build(project, folder / "alms.duckdb")
+        return None if result.returncode == 0 else result.output[-5000:]
+
+    return build_once_per_run(tmp_path_factory, "three-seasons", build) / "alms.duckdb"
 
 
 @pytest.fixture(scope="session")

@@ -10,12 +10,14 @@ from __future__ import annotations
 import shutil
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
 from conftest import (
     Breakage,
+    BuildResult,
     copy_project,
     edit_rows,
     file_digest,
@@ -95,6 +97,12 @@ DATA_TEST_GROUPS: dict[str, list[tuple[str, Breakage, str, str]]] = {
             set_cell("raw/finishes.csv", car(1, "lmp900-audi-sport-north-america-2"), "laps", "-5"),
             "accepted_range_finishes_laps__0",
             "lmp900-audi-sport-north-america-2 | 1 | -5",
+        ),
+        (
+            "negative laps on a second car (test_each_failing_row_is_printed_with_its_own_values)",
+            set_cell("raw/finishes.csv", car(1, "lmp900-champion-racing-38"), "laps", "-7"),
+            "accepted_range_finishes_laps__0",
+            "lmp900-champion-racing-38 | 2 | -7",
         ),
         (
             "unknown class",
@@ -367,17 +375,34 @@ def test_bad_input_is_rejected_and_published_file_unchanged(
     assert not list(published.parent.glob(".*building*")), "a side file was left behind"
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("group", list(DATA_TEST_GROUPS))
-def test_wrong_values_fail_the_build_each_named_and_published_file_unchanged(
-    group: str, published: Path, tmp_path: Path
-) -> None:
-    project = copy_project(tmp_path / "project")
+@dataclass
+class GroupBuild:
+    result: BuildResult
+    published: Path
+    published_digest: str  # before the build
+
+
+@pytest.fixture(scope="module")
+def group_build(
+    request: pytest.FixtureRequest, published: Path, tmp_path_factory: pytest.TempPathFactory
+) -> GroupBuild:
+    """The real build of a project copy with every breakage of one group (request.param) at once, against the
+    published file; the tests that read a group's output share its build."""
+    group = request.param
+    project = copy_project(tmp_path_factory.mktemp("group") / "project")
     for _, breakage, _, _ in DATA_TEST_GROUPS[group]:
         breakage(project)
     before = file_digest(published)
+    return GroupBuild(run_build(project, published), published, before)
 
-    result = run_build(project, published)
+
+@pytest.mark.slow
+@pytest.mark.parametrize("group_build", list(DATA_TEST_GROUPS), indirect=True)
+def test_wrong_values_fail_the_build_each_named_and_published_file_unchanged(
+    group_build: GroupBuild, request: pytest.FixtureRequest
+) -> None:
+    group = request.node.callspec.params["group_build"]
+    result, published = group_build.result, group_build.published
 
     assert result.returncode != 0, f"{group}: the build passed\n{result.output[-3000:]}"
     unnamed = [
@@ -387,7 +412,7 @@ def test_wrong_values_fail_the_build_each_named_and_published_file_unchanged(
     ]
     assert unnamed == [], "\n".join(unnamed) + "\n" + result.output[-6000:]
     assert "is unchanged" in result.output
-    assert file_digest(published) == before
+    assert file_digest(published) == group_build.published_digest
     assert not list(published.parent.glob(".*building*")), "a side file was left behind"
 
 
@@ -406,19 +431,17 @@ def printed_rows(output: str, test: str) -> str:
     return "\n".join(block)
 
 
-def test_each_failing_row_is_printed_with_its_own_values(published: Path, tmp_path: Path) -> None:
+@pytest.mark.slow
+@pytest.mark.parametrize("group_build", ["seed rules"], indirect=True)
+def test_each_failing_row_is_printed_with_its_own_values(group_build: GroupBuild) -> None:
     """Two cars with negative laps: each printed row pairs the car with its own laps (the folded test printed
-    one row's key with another row's value)."""
-    project = copy_project(tmp_path / "project")
-    set_cell("raw/finishes.csv", car(1, "lmp900-audi-sport-north-america-2"), "laps", "-7")(project)
-    set_cell("raw/finishes.csv", car(1, "lmp900-champion-racing-38"), "laps", "-5")(project)
-
-    result = run_build(project, published)
+    one row's key with another row's value). The seed rules' build has them: Audi #2 at -5, Champion #38 at -7."""
+    result = group_build.result
 
     rows = printed_rows(result.output, "accepted_range_finishes_laps__0").splitlines()
     assert result.returncode != 0
-    assert next(line for line in rows if "lmp900-audi-sport-north-america-2" in line).count("| -7 |") == 1, rows
-    assert next(line for line in rows if "lmp900-champion-racing-38" in line).count("| -5 |") == 1, rows
+    assert next(line for line in rows if "lmp900-audi-sport-north-america-2" in line).count("| -5 |") == 1, rows
+    assert next(line for line in rows if "lmp900-champion-racing-38" in line).count("| -7 |") == 1, rows
 
 
 @pytest.mark.slow

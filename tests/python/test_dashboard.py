@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import pytest
-from conftest import BIN_DIR, PROJECT_DIR, copy_project, run_build
+from conftest import BIN_DIR, PROJECT_DIR
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
@@ -400,25 +400,11 @@ def test_dashboard_says_why_it_cannot_read_the_warehouse(
 # An added season ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def nine_round_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """2002 plus the nine-round synthetic 2003 season of test_seasons_as_rows (seeds only), built."""
-    from test_seasons_as_rows import SEASON_2003, add_season
-
-    project = copy_project(tmp_path_factory.mktemp("nine_rounds") / "project")
-    add_season(project, SEASON_2003)
-    warehouse = project / "warehouse" / "alms.duckdb"
-    result = run_build(project, warehouse)
-    assert result.returncode == 0, result.output[-4000:]
-    return warehouse
-
-
-def test_an_added_nine_round_season_reads_the_same_way(
-    nine_round_warehouse: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    app = run_app(nine_round_warehouse, monkeypatch, season="2003", **{"class": "GT"})
+def test_an_added_nine_round_season_reads_the_same_way(three_seasons: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The nine-round synthetic 2003 season of test_seasons_as_rows (seed rows only), in the build that adds it."""
+    app = run_app(three_seasons, monkeypatch, season="2003", **{"class": "GT"})
     assert app.selectbox(key="season").value == 2003
-    titles = mart(nine_round_warehouse, "select * from marts.fct_class_titles where season = 2003 order by class_order")
+    titles = mart(three_seasons, "select * from marts.fct_class_titles where season = 2003 order by class_order")
     summary = app.dataframe[0].value
     assert summary["Class"].tolist() == ["LMP900", "GT"] == [tab.label for tab in app.tabs]
     assert summary["Champion"].tolist() == titles["champion_team_name"].tolist()
@@ -432,7 +418,7 @@ def test_an_added_nine_round_season_reads_the_same_way(
     assert list(calendar.columns)[-2:] == ["LMP900 winner", "GT winner"]
     teams = dataframe_after(app, "GT wins and podiums")
     expected = mart(
-        nine_round_warehouse,
+        three_seasons,
         "select team_name, class_wins, podium_finishes from "
         "marts.fct_team_season_results where season = 2003 and class_code = 'GT' "
         "order by championship_position, team_name",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DEADLINE_S, copy_project, read_rows, run_build, write_rows
+from conftest import DEADLINE_S, read_rows, write_rows
 
 pytestmark = pytest.mark.slow  # builds a project with three added seasons
 
@@ -313,22 +313,6 @@ SEASON_NOT_STARTED = Season(
     classes=["GT"],
     overall_laps={1: 100, 2: 100, 3: 300},
 )
-
-
-@pytest.fixture(scope="module")
-def three_seasons(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project with the synthetic seasons added beside 2002, built with every test (write-audit-publish)."""
-    project = copy_project(tmp_path_factory.mktemp("seasons") / "project")
-    untouched = {name: tree_digest(project / name) for name in ("models", "macros", "tests")}
-    add_season(project, SEASON_2003)
-    add_season(project, SEASON_TWELVE)
-    add_season(project, SEASON_NOT_STARTED)
-    assert {name: tree_digest(project / name) for name in untouched} == untouched, "only seeds may change"
-
-    warehouse = project / "warehouse" / "alms.duckdb"
-    result = run_build(project, warehouse)
-    assert result.returncode == 0, result.output[-5000:]
-    return warehouse
 
 
 def computed_standings(warehouse: Path, season: Season) -> list[tuple]:

@@ -32,7 +32,7 @@ def rows_and_columns(database: Path | None, table: str) -> tuple[list[str], list
         connection.close()
 
 
-def test_spark_builds_the_standings_and_agrees_with_duckdb(warehouse: Path, tmp_path: Path) -> None:
+def test_spark_builds_the_standings_and_agrees_with_duckdb(request: pytest.FixtureRequest, tmp_path: Path) -> None:
     if shutil.which("java") is None:
         pytest.skip("no Java here: the Spark target needs a JDK (Java 17)")
     assert SPARK_DBT.exists(), "run `make setup-spark`: it creates .venv-spark with dbt-spark and PySpark"
@@ -64,6 +64,8 @@ def test_spark_builds_the_standings_and_agrees_with_duckdb(warehouse: Path, tmp_
     table_folder = spark_warehouse / "marts.db" / "fct_team_standings"
     assert list(table_folder.glob("*.parquet")), f"Spark wrote no Parquet files in {table_folder}"
     spark_columns, spark_rows = rows_and_columns(None, f"read_parquet('{table_folder}/*.parquet')")
+    # The session's DuckDB build, asked for only now: it builds meanwhile (on another worker) instead of before.
+    warehouse: Path = request.getfixturevalue("warehouse")
     duckdb_columns, duckdb_rows = rows_and_columns(warehouse, "marts.fct_team_standings")
 
     # Every column (the round columns follow the schedule: round_1_points..round_10_points for 2002), every row.
