@@ -148,25 +148,24 @@ def generate(directory: Path, finishes: int) -> int:
     return count
 
 
-def last_round(data: Path) -> int:
-    return duckdb.sql(f"select max(round_number) from '{data}/schedule.parquet'").fetchall()[0][0]
-
-
 def write_timing(output: Path, timing: dict) -> None:
     (output / "timing.json").write_text(json.dumps(timing))
 
 
 # The fair floor: the two marts, every column, by hand in DuckDB SQL. It reads the same inputs (the synthetic
 # Parquet and the reference seeds the models read) and applies the official scenario's rules, which have no
-# distance rule and share tied places (checked in run_floor). The shared work (scoring every finish and keeping
-# each team's best car a round) is done once into an in-memory table; then the two marts are written side by side
-# on two cursors of one connection, as dbt runs them on its two threads. Car numbers: one row per season and car.
+# distance rule and share tied places (checked in run_floor). The shared work (scoring every finish, keeping each
+# team's best car a round, that car's entry that round) is done once into an in-memory table; then the two marts
+# are written side by side on two cursors of one connection, as dbt runs them on its two threads. The key columns
+# are built as the models build them: the same md5 expression as macros/surrogate_key.sql (surrogate_key below),
+# and result_key as int_finishes_joined writes it.
 FLOOR_TEAM_ROUNDS = """
 create table scratch.team_rounds as
 with
 seasons as (select * from read_parquet('{data}/seasons.parquet')),
 schedule as (select * from read_parquet('{data}/schedule.parquet')),
 finishes as (select * from read_parquet('{data}/finishes.parquet')),
+entries as (select * from read_parquet('{data}/entries.parquet')),
 team_aliases as (select * from read_parquet('{data}/team_aliases.parquet')),
 classes as (select * from read_csv('{reference}/classes.csv')),
 scenario_scales as (select * from read_csv('{reference}/scenario_scales.csv')),
@@ -189,31 +188,31 @@ scored as (
         on points_scales.scale_code = round_scales.scale_code
         and points_scales.class_position = finishes.class_position
     where points_scales.points > 0
+),
+best as (
+    select scored.season, scored.official_scenario_code as scenario_code, scored.class_code,
+        cast(any_value(classes.class_order) as integer) as class_order, scored.team_name, scored.round_number,
+        cast(max(scored.points) as {points_type}) as points,
+        arg_max(scored.car_key, scored.points * 1000 - scored.class_position) as car_key,
+        arg_max(scored.class_position, scored.points * 1000 - scored.class_position) as class_position
+    from scored
+    join classes on scored.class_code = classes.class_code
+    group by scored.season, scored.official_scenario_code, scored.class_code, scored.team_name, scored.round_number
 )
-select scored.season, scored.official_scenario_code as scenario_code, scored.class_code,
-    cast(any_value(classes.class_order) as integer) as class_order, scored.team_name, scored.round_number,
-    cast(max(scored.points) as integer) as points,
-    arg_max(scored.car_key, scored.points * 1000 - scored.class_position) as car_key,
-    arg_max(scored.class_position, scored.points * 1000 - scored.class_position) as class_position
-from scored
-join classes on scored.class_code = classes.class_code
-group by scored.season, scored.official_scenario_code, scored.class_code, scored.team_name, scored.round_number
-"""
-
-FLOOR_CARS = """
-create table scratch.cars as
-select season, car_key, any_value(nullif(trim(car_number), '')) as car_number
-from read_parquet('{data}/entries.parquet') group by season, car_key
+select best.*, nullif(trim(entries.car_number), '') as car_number
+from best
+left join entries
+    on best.season = entries.season and best.round_number = entries.round_number and best.car_key = entries.car_key
 """
 
 FLOOR_ROUND_POINTS = """
 create table fct_team_round_points as
-select team_rounds.season, team_rounds.scenario_code, team_rounds.class_code, team_rounds.class_order,
-    team_rounds.team_name, team_rounds.round_number, team_rounds.car_key, cars.car_number,
-    team_rounds.class_position, team_rounds.points
-from scratch.team_rounds as team_rounds
-left join scratch.cars as cars on team_rounds.season = cars.season and team_rounds.car_key = cars.car_key
-order by team_rounds.season, team_rounds.class_order, team_rounds.team_name, team_rounds.round_number
+select {team_round_key} as team_round_key, season, scenario_code, class_code, class_order, team_name, round_number,
+    cast(season as varchar) || ':' || cast(round_number as varchar) || ':'
+    || coalesce(car_key, lower(class_code) || ':' || team_name || ':unidentified') as result_key,
+    car_key, car_number, class_position, points
+from scratch.team_rounds
+order by season, class_order, team_name, round_number
 """
 
 FLOOR_STANDINGS = """
@@ -221,7 +220,7 @@ create table fct_team_standings as
 with
 totals as (
     select season, scenario_code, class_code, class_order, team_name,
-        cast(sum(points) as integer) as total_points, min(round_number) as first_scoring_round,
+        cast(sum(points) as {points_type}) as total_points, min(round_number) as first_scoring_round,
         {round_aggregates}
     from scratch.team_rounds
     group by season, scenario_code, class_code, class_order, team_name
@@ -235,7 +234,8 @@ ranked as (
         ) as integer) as display_order
     from totals
 )
-select season, scenario_code, class_code, class_order, team_name, championship_position,
+select {team_standing_key} as team_standing_key, season, scenario_code, class_code, class_order, team_name,
+    championship_position,
     cast(championship_position as varchar)
     || case when count(*) over (partition by season, class_code, championship_position) > 1 then '=' else '' end
         as position_label,
@@ -243,6 +243,34 @@ select season, scenario_code, class_code, class_order, team_name, championship_p
 from ranked
 order by season, class_order, display_order
 """
+
+# The marts' key columns (macros/surrogate_key.sql): md5 of the grain columns, each as text ('_null_' for a null),
+# joined by '|'. The models' own column order.
+TEAM_ROUND_KEY = ["scenario_code", "season", "round_number", "class_code", "team_name"]
+TEAM_STANDING_KEY = ["scenario_code", "season", "class_code", "team_name"]
+
+
+def surrogate_key(columns: list[str]) -> str:
+    """The SQL of macros/surrogate_key.sql on DuckDB (dbt.type_string() is `string` there)."""
+    return "md5(" + " || '|' || ".join(f"coalesce(cast({column} as string), '_null_')" for column in columns) + ")"
+
+
+def project_vars() -> dict:
+    """dbt_project.yml's vars: the wide standings' round columns and the points type, as the models read them."""
+    import yaml
+
+    return yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+
+
+def round_columns() -> range:
+    """round_1_points .. round_N_points of fct_team_standings, N = the var standings_round_columns."""
+    return range(1, project_vars()["standings_round_columns"] + 1)
+
+
+def points_type() -> str:
+    points = project_vars()["points_data_type"]
+    assert points == "integer", f"the floor and polars write integer points, not points_data_type {points}"
+    return points
 
 
 def run_floor(data: Path, output: Path) -> None:
@@ -253,7 +281,7 @@ def run_floor(data: Path, output: Path) -> None:
     rules = duckdb.sql(f"""select min_distance_fraction, tie_break from '{reference}/scoring_scenarios.csv'
         where scenario_code = '{SCENARIO}'""").fetchall()[0]
     assert rules == (0, "shared"), f"the floor implements no distance rule and shared places, not {rules}"
-    rounds = range(1, last_round(data) + 1)
+    rounds, points = round_columns(), points_type()
     connection = duckdb.connect(
         str(output / "floor.duckdb"),
         config={
@@ -271,13 +299,15 @@ def run_floor(data: Path, output: Path) -> None:
         with ThreadPoolExecutor(len(statements)) as pool:
             list(pool.map(lambda cursor, sql: cursor.execute(sql), cursors, statements))
 
-    side_by_side([FLOOR_TEAM_ROUNDS.format(data=data, reference=reference), FLOOR_CARS.format(data=data)])
+    cursors[0].execute(FLOOR_TEAM_ROUNDS.format(data=data, reference=reference, points_type=points))
     side_by_side(
         [
-            FLOOR_ROUND_POINTS,
+            FLOOR_ROUND_POINTS.format(team_round_key=surrogate_key(TEAM_ROUND_KEY)),
             FLOOR_STANDINGS.format(
+                points_type=points,
+                team_standing_key=surrogate_key(TEAM_STANDING_KEY),
                 round_aggregates=", ".join(
-                    f"cast(max(case when round_number = {number} then points end) as integer) as round_{number}_points"
+                    f"cast(max(case when round_number = {number} then points end) as {points}) as round_{number}_points"
                     for number in rounds
                 ),
                 round_columns=", ".join(f"round_{number}_points" for number in rounds),
@@ -293,8 +323,15 @@ def run_floor(data: Path, output: Path) -> None:
 def run_polars(data: Path, output: Path) -> None:
     started = time.perf_counter()
     import polars as pl
+    import polars_hash  # noqa: F401  (registers the `nchash` namespace: md5 in Rust, as DuckDB's md5)
+
+    def surrogate_key(columns: list[str]) -> pl.Expr:
+        """macros/surrogate_key.sql: md5 of the columns as text ('_null_' for a null), joined by '|'."""
+        text = pl.concat_str([pl.col(column).cast(pl.String).fill_null("_null_") for column in columns], separator="|")
+        return text.nchash.md5()
 
     reference = PROJECT_DIR / "seeds" / "reference"
+    points_type()  # integer points only
     classes = pl.scan_csv(reference / "classes.csv").select("class_code", pl.col("class_order").cast(pl.Int32))
     scenario_scales = pl.scan_csv(reference / "scenario_scales.csv")
     points_scales = (
@@ -310,10 +347,9 @@ def run_polars(data: Path, output: Path) -> None:
         .select("season", "round_number", pl.col("official_scenario_code").alias("scenario_code"), "scale_code")
     )
     aliases = pl.scan_parquet(data / "team_aliases.parquet").select("team_alias", "team_name")
-    cars = (
+    entries = (
         pl.scan_parquet(data / "entries.parquet")
-        .group_by("season", "car_key")
-        .agg(pl.col("car_number").str.strip_chars().first())
+        .select("season", "round_number", "car_key", pl.col("car_number").str.strip_chars())
         .with_columns(pl.when(pl.col("car_number") != "").then(pl.col("car_number")).alias("car_number"))
     )
     best = pl.col("points") * 1000 - pl.col("class_position")
@@ -328,14 +364,26 @@ def run_polars(data: Path, output: Path) -> None:
             pl.col("car_key").get(best.arg_max()), pl.col("class_position").get(best.arg_max()), pl.col("points").max()
         )
         .join(classes, on="class_code")
-        .join(cars, on=["season", "car_key"], how="left")
+        .join(entries, on=["season", "round_number", "car_key"], how="left")
         .select(
+            surrogate_key(TEAM_ROUND_KEY).alias("team_round_key"),
             "season",
             "scenario_code",
             "class_code",
             "class_order",
             "team_name",
             "round_number",
+            pl.concat_str(
+                pl.col("season").cast(pl.String),
+                pl.col("round_number").cast(pl.String),
+                pl.coalesce(
+                    "car_key",
+                    pl.concat_str(
+                        pl.col("class_code").str.to_lowercase(), "team_name", pl.lit("unidentified"), separator=":"
+                    ),
+                ),
+                separator=":",
+            ).alias("result_key"),
             "car_key",
             "car_number",
             "class_position",
@@ -345,8 +393,8 @@ def run_polars(data: Path, output: Path) -> None:
         .collect(engine=POLARS_ENGINE)
     )
     round_points.write_parquet(output / "fct_team_round_points.parquet")
-    rounds = range(1, last_round(data) + 1)
     keys = ["season", "class_code"]
+    rounds = round_columns()
     standings = (
         round_points.lazy()
         .group_by("season", "scenario_code", "class_code", "class_order", "team_name")
@@ -374,6 +422,7 @@ def run_polars(data: Path, output: Path) -> None:
             ).alias("position_label")
         )
         .select(
+            surrogate_key(TEAM_STANDING_KEY).alias("team_standing_key"),
             "season",
             "scenario_code",
             "class_code",
@@ -382,7 +431,7 @@ def run_polars(data: Path, output: Path) -> None:
             "championship_position",
             "position_label",
             "display_order",
-            *[f"round_{number}_points" for number in rounds],
+            *[pl.col(f"round_{number}_points").cast(pl.Int32) for number in rounds],
             "total_points",
         )
         .sort("season", "class_order", "display_order")
@@ -845,7 +894,10 @@ def report(sizes: dict[int, dict], warm: dict, tested: dict | None, paired: dict
         "```",
         "",
         "Each engine produces the two official marts,",
-        "`fct_team_round_points` and `fct_team_standings`, every column, from the same synthetic Parquet:",
+        "`fct_team_round_points` and `fct_team_standings`, every column of their contracts (the md5 keys",
+        "`team_round_key` and `team_standing_key` as `macros/surrogate_key.sql` builds them, `result_key`, the car",
+        "number from the round's entry, `round_1_points` to `round_N_points` for N = the var",
+        "`standings_round_columns`), from the same synthetic Parquet:",
         "",
         "- **dbt**: the project's real models, `dbt build` of `+fct_team_round_points +fct_team_standings` (seeds",
         "  and models, no tests), warm partial-parse cache; the synthetic inputs stand under the seeds' relation",
@@ -856,15 +908,17 @@ def report(sizes: dict[int, dict], warm: dict, tested: dict | None, paired: dict
         "- **floor**: the fair floor, the same two marts as hand-written DuckDB SQL into a DuckDB file, in the same",
         "  sort order. SQL-only excludes the Python start-up and `import duckdb`.",
         "- **polars**: the same two marts as a lazy polars query, written as Parquet (default engine; streaming",
-        f"  engine from {LARGE:,} finishes, where the default one would need many GiB).",
+        f"  engine from {LARGE:,} finishes, where the default one would need many GiB); md5 by the `polars-hash`",
+        "  plugin (vectorised, in Rust: polars itself has no md5).",
         "",
         "dbt and the floor run with `preserve_insertion_order = false` and the same DuckDB memory cap, sized to the",
         f"data: {DUCKDB_MEMORY_LIMIT} below {LARGE:,} finishes (where the 1.5 GiB peak goal applies), "
         f"{DUCKDB_LARGE_MEMORY_LIMIT} from there on",
         "(`ALMS_DUCKDB_PRESERVE_INSERTION_ORDER`, `ALMS_DUCKDB_MEMORY_LIMIT`; set by the benchmark only). The floor",
-        "scores the finishes and keeps each team's best car once (an in-memory table), then writes the two marts",
-        "side by side on two cursors, as dbt runs them on its two threads. Medians of the runs (runs interleaved",
-        "across engines); peak memory is the largest maximum resident set of any run (`/usr/bin/time -f %M`).",
+        "scores the finishes, keeps each team's best car and reads that car's entry once (an in-memory table), then",
+        "writes the two marts side by side on two cursors, as dbt runs them on its two threads. Medians of the runs",
+        "(runs interleaved across engines); peak memory is the largest maximum resident set of any run",
+        "(`/usr/bin/time -f %M`).",
         "`identical`: the floor's and polars' marts have dbt's column names and types and the same rows (`except all`",
         f"both ways); from {LARGE:,} finishes it is skipped to save time (`--compare-large` runs it).",
         "",
@@ -931,8 +985,13 @@ def report(sizes: dict[int, dict], warm: dict, tested: dict | None, paired: dict
     if largest:
         lines += [
             "",
-            "Goals (issue 13) at 10^7 finishes and above (the peak goal is for 10^7; the 3x10^7 point runs"
-            f" under a {DUCKDB_LARGE_MEMORY_LIMIT} cap and is there to show how cost grows):",
+            "Goals (issues 13 and 18) at 10^7 finishes and above (the peak goal is for 10^7"
+            + (
+                f"; the points from {LARGE:,} finishes run under a {DUCKDB_LARGE_MEMORY_LIMIT} cap and are there"
+                " to show how cost grows):"
+                if any(result["finishes"] >= LARGE for result in largest)
+                else "):"
+            ),
             "",
             "| goal | " + " | ".join(f"{result['finishes']:,}" for result in largest) + " |",
             "|---|" + "---|" * len(largest),
