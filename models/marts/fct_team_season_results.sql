@@ -6,8 +6,13 @@ race_results as (
     select * from {{ ref('fct_race_results') }}
 ),
 
-team_standings as (
-    select * from {{ ref('fct_team_standings') }}
+team_standings_ranked as (
+    select * from {{ ref('int_team_standings_ranked') }}
+),
+
+official_standings as (
+    select * from team_standings_ranked
+    where is_official_scenario
 ),
 
 results_counted as (
@@ -37,9 +42,9 @@ final as (
         results_counted.class_code,
         results_counted.class_order,
         results_counted.team_name,
-        team_standings.championship_position,
-        team_standings.position_label,
-        team_standings.total_points,
+        official_standings.championship_position,
+        official_standings.position_label,
+        official_standings.total_points,
         cast(results_counted.class_wins as integer) as class_wins,
         cast(results_counted.podium_finishes as integer) as podium_finishes,
         cast(results_counted.rounds_on_podium as integer) as rounds_on_podium,
@@ -47,11 +52,11 @@ final as (
         cast(results_counted.rounds_entered as integer) as rounds_entered,
         cast(results_counted.best_class_position as integer) as best_class_position
     from results_counted
-    left join team_standings
+    left join official_standings
         on
-            results_counted.season = team_standings.season
-            and results_counted.class_code = team_standings.class_code
-            and results_counted.team_name = team_standings.team_name
+            results_counted.season = official_standings.season
+            and results_counted.class_code = official_standings.class_code
+            and results_counted.team_name = official_standings.team_name
 )
 
 select * from final
