@@ -275,7 +275,12 @@ def two_files(folder: Path, base_sql: str, head_sql: str) -> tuple[Path, Path]:
 
 
 def test_the_key_is_a_single_unique_not_null_column_before_a_combination() -> None:
-    combination = ("unique_combination_of_columns", None, {"combination": ["season", "class_code", "team_name"]})
+    # As dbt records the test in the manifest: its argument by name (tests/generic/unique_combination_of_columns.sql).
+    combination = (
+        "unique_combination_of_columns",
+        None,
+        {"combination_of_columns": ["season", "class_code", "team_name"]},
+    )
     assert diff.declared_key(manifest(combination), "fct_team_standings") == ["season", "class_code", "team_name"]
     single = [("unique", "standing_key", {}), ("not_null", "standing_key", {})]
     assert diff.declared_key(manifest(combination, *single), "fct_team_standings") == ["standing_key"]
