@@ -641,7 +641,8 @@ def warm_build(repeat: int, work: Path) -> dict:
         subprocess.run(command, cwd=PROJECT_DIR, env=env, check=True, stdout=subprocess.DEVNULL)
         return time.perf_counter() - started
 
-    def nodes_of(arguments: list[str]) -> int:
+    def resource_types(arguments: list[str]) -> Counter:
+        """What `dbt ls` selects with `arguments` (the build's own selection), counted by resource type."""
         listing = subprocess.run(
             [
                 str(BIN_DIR / "dbt"),
@@ -663,7 +664,7 @@ def warm_build(repeat: int, work: Path) -> dict:
             capture_output=True,
             text=True,
         ).stdout
-        return sum(1 for line in listing.splitlines() if line.startswith("{"))
+        return Counter(json.loads(line)["resource_type"] for line in listing.splitlines() if line.startswith("{"))
 
     rounds = []
     for _ in range(repeat):
@@ -674,36 +675,17 @@ def warm_build(repeat: int, work: Path) -> dict:
     results = json.loads((target / "run_results.json").read_text())["results"]
     executed = Counter(result["unique_id"].split(".")[0] for result in results)
     # What the build selects, by resource type (`dbt ls`, the same selection as the build).
-    listing = subprocess.run(
+    nodes = resource_types(
         [
-            str(BIN_DIR / "dbt"),
-            "ls",
-            "--quiet",
-            "--output",
-            "json",
-            "--output-keys",
-            "resource_type",
-            "--target-path",
-            str(target),
-            "--project-dir",
-            str(PROJECT_DIR),
-            *[
-                option
-                for kind in ("model", "seed", "snapshot", "test", "unit_test", "exposure")
-                for option in ("--resource-type", kind)
-            ],
-        ],
-        cwd=PROJECT_DIR,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    nodes = Counter(json.loads(line)["resource_type"] for line in listing.splitlines() if line.startswith("{"))
+            option
+            for kind in ("model", "seed", "snapshot", "test", "unit_test", "exposure")
+            for option in ("--resource-type", kind)
+        ]
+    )
     variants = [
         {
             "name": name,
-            "nodes": nodes_of(arguments) if name != WARM_VARIANTS[0][0] else 0,
+            "nodes": resource_types(arguments).total() if name != WARM_VARIANTS[0][0] else 0,
             "wall_s": statistics.median(timed[name] for timed in rounds),
             "ratio": statistics.median(timed[name] / timed["import"] for timed in rounds),
         }
