@@ -2,7 +2,9 @@
 
 One build at a time: an OS file lock beside the warehouse (`.alms.duckdb.lock`) is taken before anything is
 written; a second build waits for it (`--wait-seconds N`, default 600) or, with `--no-wait`, refuses at once.
-`dbt build` writes and tests a side file unique to this build; the side file is checkpointed (no WAL left),
+`dbt build` writes and tests a side file beside it (`.alms.building.duckdb`, only ever written under the lock,
+so its name is the same every build and dbt's partial parse cache stays valid from one build to the next; an
+interrupted build's leftover is removed by the next one); the side file is checkpointed (no WAL left),
 verified read-only (every mart of this build's manifest exists and has rows; storage version readable by
 DuckDB 1.x) and only then renamed over the published file, atomically, while a shared lock on the published
 file keeps any DuckDB writer out (a writer's WAL never meets the new file). Any failure prints one line,
@@ -106,11 +108,12 @@ def lock_path(published: Path) -> Path:
     return published.with_name(f".{published.name}.lock")
 
 
-def new_side_path(published: Path) -> Path:
-    """A side file no other build shares: pid and a random token in the name, in the published file's folder
-    (so the final rename stays on one filesystem and is atomic)."""
-    token = f"{os.getpid()}-{secrets.token_hex(4)}"
-    return published.with_name(f".{published.stem}.building-{token}{published.suffix}")
+def side_path(published: Path) -> Path:
+    """The file dbt builds into, in the published file's folder (so the final rename stays on one filesystem and is
+    atomic). Only the build holding the lock writes it, so one name serves every build: the warehouse path in dbt's
+    profile is then the same from one build to the next, and dbt reuses its partial parse cache (a path that
+    changed would make it parse the whole project again)."""
+    return published.with_name(f".{published.stem}.building{published.suffix}")
 
 
 def wal_of(database: Path) -> Path:
@@ -171,11 +174,14 @@ def check_folder_writable(published: Path) -> None:
     probe.unlink()
 
 
-def note_leftover_side_files(published: Path) -> None:
-    leftovers = sorted(published.parent.glob(f".{published.stem}.building-*"))
+def remove_leftover_side_file(side: Path) -> None:
+    """A side file (or its WAL) still there was left by a build that was killed (SIGKILL, power loss): no build is
+    writing it, as this one holds the lock. Removed before dbt starts, so no stale WAL is replayed into the new
+    build."""
+    leftovers = [path for path in (side, wal_of(side)) if path.exists()]
     if leftovers:
-        names = ", ".join(path.name for path in leftovers)
-        print(f"Note: side file(s) left by interrupted builds, not removed by this one: {names}", flush=True)
+        print(f"Note: removing {', '.join(path.name for path in leftovers)}, left by an interrupted build.", flush=True)
+        remove_quietly(*leftovers)
 
 
 # Keeping DuckDB writers off the published file ----------------------------------------------------------------
@@ -447,8 +453,8 @@ def build_and_publish(dbt_args: list[str], wait_seconds: float) -> int:
             check_folder_writable(published)
             with published_file_held(published):
                 pass  # fail fast, before a ten-second build, on a writer or a stale WAL
-            note_leftover_side_files(published)
-            side = new_side_path(published)
+            side = side_path(published)
+            remove_leftover_side_file(side)
             build_side_file(side, dbt_args, published)
             publish(side, published)
     except BuildStopped as stop:
