@@ -33,7 +33,10 @@ RUN = "run"
 # (`make -n`), so a renamed target or a missing script fails here.
 COMMANDS = {
     "make build": RUN,
-    ".venv/bin/dbt build": RUN,
+    ".venv/bin/dbt build": (
+        "not run: the same `dbt build` that `make build` runs just before it (into a side file); plain dbt from a "
+        "clone is run by test_real_calendars.py, and a plain full `dbt build` by test_text_keys.py"
+    ),
     "make test": "not run: this suite is `make test` (CI runs it through .ci/run)",
     "make test-fast": "not run (dry run): its lint runs in `make test`, its tests are this suite's not-slow ones",
     "make lint": "not run (dry run): `make test` runs it first",
