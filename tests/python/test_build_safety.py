@@ -313,6 +313,17 @@ def test_a_writer_holding_the_published_file_stops_the_build(standin: Standin) -
     assert standin.build().returncode == 0
 
 
+@pytest.mark.slow
+def test_every_build_points_dbt_at_the_same_side_file(standin: Standin) -> None:
+    """dbt's partial parse cache holds only while its profile renders the same: a side file named anew each build
+    made every `make build` parse the whole project again. One name, written only under the lock."""
+    printed = [
+        next(line for line in standin.build().output.splitlines() if line.startswith("stand-in dbt build into "))
+        for _ in range(2)
+    ]
+    assert printed == [f"stand-in dbt build into {standin.published.parent}/.alms.building.duckdb"] * 2
+
+
 # One variable for the path; the environment ---------------------------------------------------------------------
 
 
