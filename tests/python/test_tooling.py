@@ -1,11 +1,13 @@
 """The developer's tools agree: pre-commit runs exactly the checks of `make lint` (and CI runs `make lint`);
-`make spark` without Java says so in one line."""
+`make spark` without Java says so in one line; the environments hold compiled bytecode."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -53,3 +55,15 @@ def test_make_spark_without_java_says_so_in_one_line(tmp_path: Path) -> None:
     assert result.stdout.strip().splitlines() == [
         "make spark needs Java 17 (e.g. apt-get install openjdk-17-jre-headless); nothing was built."
     ], result.stdout + result.stderr
+
+
+def test_the_environment_holds_compiled_bytecode() -> None:
+    """`make setup` installs with uv --compile-bytecode: uv writes no .pyc by default, and where Python may not write
+    them either (PYTHONDONTWRITEBYTECODE, as on CI) every dbt command compiled dbt from source again (~2 s each)."""
+    modules = ["dbt.cli.main", "dbt.adapters.duckdb", "sqlfluff.core.linter"]
+    missing = [
+        name
+        for name in modules
+        if not Path(importlib.util.cache_from_source(importlib.util.find_spec(name).origin)).exists()
+    ]
+    assert missing == [], f"{sys.prefix}: no compiled bytecode for {missing}; rebuild it with make setup"
