@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -229,7 +230,7 @@ def mart_checksums(warehouse: Path) -> dict[str, str]:
 
 # The fixtures below build the project with dbt once per session. A test that uses them is slow whatever its own
 # marks say, so it never lands in `make test-fast` (pytest -m "not slow") by a forgotten marker.
-BUILD_FIXTURES = {"built_project", "warehouse", "standin_sources", "query", "three_seasons"}
+BUILD_FIXTURES = {"readme_checkout", "built_project", "warehouse", "standin_sources", "query", "three_seasons"}
 # The files whose builds take longest (pytest --durations) start first, longest first (pyproject.toml sends files in
 # this order: --no-loadscope-reorder), so that no long file runs alone at the end of a run.
 STARTED_FIRST = [
@@ -277,21 +278,46 @@ def build_once_per_run(
     return folder
 
 
+def readme_environment() -> dict[str, str]:
+    """The environment of a user's shell: none of the variables this suite or an outer make sets."""
+    ignored = ("ALMS_DUCKDB_PATH", "DBT_PROFILES_DIR", "MAKEFLAGS", "MAKELEVEL")
+    return {key: value for key, value in os.environ.items() if key not in ignored}
+
+
 @pytest.fixture(scope="session")
-def built_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The real project built once per run into a throwaway warehouse: (project copy, warehouse file). Each xdist
-    worker gets its own copy of both (the project with the build's target/), so no worker's dbt writes where
-    another reads."""
+def readme_checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh checkout in which the README's commands ran (those test_readme.COMMANDS marks RUN, `make build`
+    first), once per run: its published warehouse, warehouse/alms.duckdb, is the build most tests read. Each
+    command's exit code and output are kept beside it (commands.json) for test_readme.py."""
+    from test_readme import COMMANDS, RUN
 
     def build(folder: Path) -> str | None:
-        result = run_build(copy_project(folder / "project"), folder / "alms.duckdb")
-        return None if result.returncode == 0 else result.output[-4000:]
+        project = make_checkout(folder / "project")
+        ran = []
+        for command in (command for command, check in COMMANDS.items() if check == RUN):
+            completed = subprocess.run(
+                command, shell=True, cwd=project, env=readme_environment(), capture_output=True, text=True, check=False
+            )
+            ran.append(
+                {"command": command, "returncode": completed.returncode, "output": completed.stdout + completed.stderr}
+            )
+            if completed.returncode != 0:
+                return f"{command} (in a fresh checkout) failed:\n{ran[-1]['output'][-4000:]}"
+        (folder / "commands.json").write_text(json.dumps(ran, indent=1), encoding="utf-8")
+        return None
 
-    built = build_once_per_run(tmp_path_factory, "session-build", build)
+    return build_once_per_run(tmp_path_factory, "readme-checkout", build)
+
+
+@pytest.fixture(scope="session")
+def built_project(readme_checkout: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The project as the README's `make build` built it: (project copy, warehouse file). Each xdist worker gets
+    its own copy of both (the project with the build's target/, without the checkout's environments), so no
+    worker's dbt writes where another reads."""
     project = tmp_path_factory.mktemp("built") / "project"
-    shutil.copytree(built / "project", project)
+    shutil.copytree(readme_checkout / "project", project, ignore=shutil.ignore_patterns(".venv*", "warehouse"))
     warehouse = tmp_path_factory.mktemp("warehouse") / "alms.duckdb"
-    shutil.copy(built / "alms.duckdb", warehouse)
+    shutil.copy(readme_checkout / "project" / "warehouse" / "alms.duckdb", warehouse)
     return project, warehouse
 
 

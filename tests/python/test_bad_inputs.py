@@ -445,11 +445,12 @@ def test_each_failing_row_is_printed_with_its_own_values(group_build: GroupBuild
 
 
 @pytest.mark.slow
-def test_dbt_test_on_a_seed_runs_its_tests(tmp_path: Path) -> None:
-    """`dbt test --select finishes` runs the tests attached to the finishes seed (default, eager selection)."""
+def test_dbt_test_on_a_seed_runs_its_tests(warehouse: Path, tmp_path: Path) -> None:
+    """`dbt test --select finishes` runs the tests attached to the finishes seed (default, eager selection), in a
+    file an earlier build left (a copy of the session's)."""
     project = copy_project(tmp_path / "project")
     database = tmp_path / "w.duckdb"
-    assert run_dbt(project, database, "seed").returncode == 0
+    shutil.copy(warehouse, database)
     set_cell("raw/finishes.csv", car(1, "lmp900-audi-sport-north-america-2"), "laps", "-5")(project)
     assert run_dbt(project, database, "seed", "--select", "finishes").returncode == 0
 

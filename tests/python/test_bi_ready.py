@@ -1,4 +1,4 @@
-"""The warehouse opens in any current DuckDB client, carries its docs, and the docs site builds offline."""
+"""The warehouse opens in any current DuckDB client and carries its docs (the docs site: test_build_signals.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_DIR, mart_names, run_dbt
+from conftest import PROJECT_DIR, mart_names
 
 pytestmark = pytest.mark.slow  # every test reads the session's built warehouse
 
@@ -53,10 +53,3 @@ def test_model_and_column_docs_are_in_the_catalog(query) -> None:
         "and schema_name not in ('main', 'information_schema', 'pg_catalog')"
     )
     assert relations == []
-
-
-def test_docs_site_generates_offline(built_project: tuple[Path, Path]) -> None:
-    project, warehouse = built_project
-    completed = run_dbt(project, warehouse, "docs", "generate", "--static")
-    assert completed.returncode == 0, completed.stdout[-3000:]
-    assert (project / "target" / "static_index.html").stat().st_size > 100_000

@@ -2,7 +2,8 @@
 
 Most cases run the real scripts/build_warehouse.py (and `make build`) with a stand-in `dbt` that copies a
 warehouse the real dbt built once (conftest.standin_venv): the lock, the checks and the rename are what is
-under test, and the stand-in makes each case take about a second. The races run the real dbt.
+under test, and the stand-in makes each case take about a second. The races run the real dbt, over a published
+file a reader holds: readers never block a rebuild or see half a build, and building twice gives identical marts.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from conftest import (
     copy_project,
     file_digest,
     last_line,
+    mart_checksums,
     mart_names,
     run_build,
     side_files,
@@ -429,17 +431,32 @@ def test_a_full_disk_is_one_line_and_nothing_changes(built_project: tuple[Path, 
     assert side_files(tmp_path) == []
 
 
-# Real races -----------------------------------------------------------------------------------------------------
+# Real races, over a published file a reader holds -----------------------------------------------------------------
 
 
-@pytest.mark.slow
-def test_racing_builds_publish_exactly_one_valid_warehouse(built_project: tuple[Path, Path], tmp_path: Path) -> None:
-    """Two builds started at the same instant, then four more while the one that took the lock is building (the
-    issue's `make build & sleep 3; make build`), all with --no-wait: one publishes, five refuse in one line.
-    The builder is paused (SIGSTOP, so it keeps the lock) while the others try, then resumed: the outcome waits on
-    conditions, not on how fast a loaded machine is. (Waiting is the default; the stand-in tests above show it.)"""
+@dataclass
+class Race:
+    published: Path
+    builder: subprocess.Popen[str]
+    built: str  # the builder's output
+    refusers: list[subprocess.Popen[str]]
+    refusals: list[str]
+    count_before: tuple
+    count_seen_by_the_reader_after: tuple
+    checksums_before: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def race(built_project: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Race:
+    """The real build run again over the session's warehouse, published, while a reader holds that file open: two
+    builds started at the same instant, then four more while the one that took the lock is building (the issue's
+    `make build & sleep 3; make build`), all with --no-wait. The builder is paused (SIGSTOP, so it keeps the lock)
+    while the others try, then resumed: the outcome waits on conditions, not on how fast a loaded machine is.
+    (Waiting is the default; the stand-in tests above show it.) The tests below read this one race."""
     project, session_warehouse = built_project
-    published = tmp_path / "alms.duckdb"
+    published = tmp_path_factory.mktemp("race") / "alms.duckdb"
+    shutil.copy(session_warehouse, published)
+    checksums = mart_checksums(published)
     command, env = build_command(project, published, "--no-wait")
 
     def start() -> subprocess.Popen[str]:
@@ -447,22 +464,53 @@ def test_racing_builds_publish_exactly_one_valid_warehouse(built_project: tuple[
             command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
 
-    first_two = [start(), start()]
-    wait_until(lambda: side_files(tmp_path), "a build to take the lock and start dbt")
-    refused = wait_until(lambda: [build for build in first_two if build.poll() is not None], "the other to refuse")
-    builder = next(build for build in first_two if build not in refused)
-    os.kill(builder.pid, signal.SIGSTOP)
+    reader = duckdb.connect(str(published), read_only=True)
     try:
-        refusers = [build for build in first_two if build is not builder] + [start() for _ in range(4)]
-        refusals = [build.communicate(timeout=DEADLINE_S)[0] for build in refusers]
+        before = reader.execute("select count(*) from marts.fct_team_standings").fetchone()
+        first_two = [start(), start()]
+        wait_until(lambda: side_files(published.parent), "a build to take the lock and start dbt")
+        refused = wait_until(lambda: [build for build in first_two if build.poll() is not None], "the other to refuse")
+        builder = next(build for build in first_two if build not in refused)
+        os.kill(builder.pid, signal.SIGSTOP)
+        try:
+            refusers = [build for build in first_two if build is not builder] + [start() for _ in range(4)]
+            refusals = [build.communicate(timeout=DEADLINE_S)[0] for build in refusers]
+        finally:
+            os.kill(builder.pid, signal.SIGCONT)
+        built = builder.communicate(timeout=DEADLINE_S)[0]
+        # The reader keeps the state it opened, whole, while the new file is published beside it.
+        seen = reader.execute("select count(*) from marts.fct_team_standings").fetchone()
     finally:
-        os.kill(builder.pid, signal.SIGCONT)
-    built = builder.communicate(timeout=DEADLINE_S)[0]
+        reader.close()
+    return Race(published, builder, built, refusers, refusals, before, seen, checksums)
 
-    assert builder.returncode == 0, built[-3000:]
-    assert [build.returncode for build in refusers] == [3, 3, 3, 3, 3], refusals
-    for output in refusals:
-        assert output.strip() == f"Another build is publishing {published} {NOT_BUILDING} to wait for it."
-    assert counts_read_by_duckdb_1x(published) == counts_read_by_duckdb_1x(session_warehouse)
-    assert side_files(tmp_path) == []
-    assert not Path(f"{published}.wal").exists()
+
+@pytest.mark.slow
+def test_racing_builds_publish_exactly_one_valid_warehouse(race: Race, built_project: tuple[Path, Path]) -> None:
+    """One publishes, five refuse in one line, and what is published is whole and readable by DuckDB 1.x."""
+    assert race.builder.returncode == 0, race.built[-3000:]
+    assert [build.returncode for build in race.refusers] == [3, 3, 3, 3, 3], race.refusals
+    for output in race.refusals:
+        assert output.strip() == f"Another build is publishing {race.published} {NOT_BUILDING} to wait for it."
+    assert counts_read_by_duckdb_1x(race.published) == counts_read_by_duckdb_1x(built_project[1])
+    assert side_files(race.published.parent) == []
+    assert not Path(f"{race.published}.wal").exists()
+
+
+@pytest.mark.slow
+def test_reader_holding_the_published_file_does_not_block_a_rebuild(race: Race) -> None:
+    """Write-audit-publish: a reader never blocks a rebuild, and never sees half a build."""
+    assert race.builder.returncode == 0, race.built[-3000:]
+    assert race.count_seen_by_the_reader_after == race.count_before
+
+    fresh = duckdb.connect(str(race.published), read_only=True)
+    try:
+        assert fresh.execute("select count(*) from marts.fct_team_standings").fetchone() == race.count_before
+    finally:
+        fresh.close()
+
+
+@pytest.mark.slow
+def test_building_twice_gives_identical_marts(race: Race) -> None:
+    assert race.builder.returncode == 0, race.built[-3000:]
+    assert mart_checksums(race.published) == race.checksums_before

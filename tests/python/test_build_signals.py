@@ -120,7 +120,8 @@ def test_make_docs_reads_a_copy_while_a_reader_holds_the_published_file(
         reader.close()
 
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
-    assert (project / "target" / "static_index.html").stat().st_size > 0
+    # The whole docs site in one file (dbt docs generate --static): opens offline, no server.
+    assert (project / "target" / "static_index.html").stat().st_size > 100_000
     assert file_digest(published) == before
     assert sorted(path.name for path in published.parent.iterdir()) == ["alms.duckdb"]
     assert list(project.rglob("*.duckdb")) == []  # the private copy is gone

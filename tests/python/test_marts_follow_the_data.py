@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -57,13 +58,12 @@ def test_a_changed_race_type_changes_the_scale(tmp_path: Path) -> None:
     assert audi_row(tmp_path / "models.duckdb") == (25, 243 - 30 + 25)
 
 
-def test_seed_columns_are_read_by_name_not_position(tmp_path: Path) -> None:
+def test_seed_columns_are_read_by_name_not_position(warehouse: Path, tmp_path: Path) -> None:
     """A user reorders a seed's columns (a valid CSV, same header names) and rebuilds with plain `dbt build` into
     the same file: the seed's existing table keeps its column order, and each value must land in its own column."""
     project = copy_project(tmp_path / "project")
     database = tmp_path / "models.duckdb"
-    seeded = run_dbt(project, database, "seed", "--quiet")  # the seeds' tables exist, as after any earlier build
-    assert seeded.returncode == 0, seeded.stdout[-3000:]
+    shutil.copy(warehouse, database)  # the seeds' tables exist, as after any earlier build (the session's)
 
     def swap(first: str, second: str):
         def edit(rows: list[list[str]]) -> list[list[str]]:

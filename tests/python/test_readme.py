@@ -9,7 +9,7 @@ which says how it is checked, so a new command cannot be added to a page uncheck
 
 from __future__ import annotations
 
-import os
+import json
 import re
 import shlex
 import shutil
@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-from conftest import PROJECT_DIR, copy_project, make_checkout, run_dbt
+from conftest import PROJECT_DIR, copy_project, readme_environment, run_dbt
 
 README = PROJECT_DIR / "README.md"
 PAGES = [README, *sorted((PROJECT_DIR / "docs").glob("*.md"))]
@@ -28,9 +28,10 @@ FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 LINK = re.compile(r"\]\(([^)#:]+\.md)\)")
 RUN = "run"
 
-# How each shell command of the pages is checked: RUN here, in a fresh checkout of the project (in this order);
-# otherwise why it is not run here, and the test that covers it. A `make` target not run is at least dry-run
-# (`make -n`), so a renamed target or a missing script fails here.
+# How each shell command of the pages is checked: RUN in a fresh checkout of the project, in this order (that is
+# the session's build, conftest.readme_checkout, which most tests read); otherwise why it is not run here, and the
+# test that covers it. A `make` target not run is at least dry-run (`make -n`), so a renamed target or a missing
+# script fails here.
 COMMANDS = {
     "make build": RUN,
     ".venv/bin/dbt build": (
@@ -166,31 +167,26 @@ def test_every_marts_example_query_runs(model: str, query: str, warehouse: Path)
 
 
 @pytest.mark.slow
-def test_readme_build_commands_run_and_publish_every_mart(tmp_path: Path) -> None:
-    project = make_checkout(tmp_path / "clone")
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("ALMS_DUCKDB_PATH", "DBT_PROFILES_DIR", "MAKEFLAGS", "MAKELEVEL")
-    }
+def test_readme_build_commands_run_and_publish_every_mart(readme_checkout: Path) -> None:
+    """The commands marked RUN ran in a fresh checkout (the session's build, conftest.readme_checkout), in order;
+    every other `make` target shown is at least a valid dry run there."""
+    project = readme_checkout / "project"
+    ran = json.loads((readme_checkout / "commands.json").read_text(encoding="utf-8"))
+    assert [(entry["command"], entry["returncode"]) for entry in ran] == [
+        (command, 0) for command, check in COMMANDS.items() if check == RUN
+    ]
     for command in COMMANDS:
-        if COMMANDS[command] == RUN:
-            completed = subprocess.run(
-                command, shell=True, cwd=project, env=env, capture_output=True, text=True, check=False
+        target = command.removeprefix("make ")
+        if COMMANDS[command] != RUN and command.startswith("make ") and target != "test":
+            dry = subprocess.run(
+                ["make", "-n", *shlex.split(target)],
+                cwd=project,
+                env=readme_environment(),
+                capture_output=True,
+                text=True,
+                check=False,
             )
-            assert completed.returncode == 0, f"{command}:\n{completed.stdout[-3000:]}{completed.stderr[-2000:]}"
-        else:
-            target = command.removeprefix("make ")
-            if command.startswith("make ") and target != "test":
-                dry = subprocess.run(
-                    ["make", "-n", *shlex.split(target)],
-                    cwd=project,
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                )
-                assert dry.returncode == 0, dry.stderr
+            assert dry.returncode == 0, dry.stderr
 
     published = project / "warehouse" / "alms.duckdb"
     connection = duckdb.connect(str(published), read_only=True)
