@@ -46,7 +46,7 @@ setup: $(STAMP) $(DUCKDB1_STAMP)
 # compile dbt from source again (`import dbt.cli.main`: 4.3 s without them, 2.1 s with).
 UV := uv==0.13.8
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet $(UV)
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.txt

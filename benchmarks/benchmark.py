@@ -26,7 +26,6 @@ The smallest run, to check that it works: --sizes 1e3 --repeat 1 --warm-pairs 1 
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import platform
@@ -34,16 +33,16 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
 import duckdb
+from alms_tools.toolchain import dbt_executable, export_commit
+from alms_tools.warehouse import compare_marts
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-BIN_DIR = Path(sys.executable).parent
 DOC = PROJECT_DIR / "docs" / "benchmarks.md"
 DOC_MARKER = "<!-- Everything above is written by benchmarks/benchmark.py; the analysis below is kept. -->"
 CLASSES = ["LMP900", "LMP675", "GTS", "GT"]
@@ -443,7 +442,7 @@ def run_polars(data: Path, output: Path) -> None:
 def dbt_command(target: Path, *arguments: str) -> list[str]:
     variables = json.dumps({"computed_scenarios": [SCENARIO]})
     return [
-        str(BIN_DIR / "dbt"),
+        str(dbt_executable()),
         *arguments,
         "--vars",
         variables,
@@ -632,7 +631,7 @@ def warm_build(repeat: int, work: Path) -> dict:
     env = dict(os.environ, ALMS_DUCKDB_PATH=str(work / "warm.duckdb"), DBT_PROFILES_DIR=str(PROJECT_DIR))
     for name in BENCHMARK_ENV:
         env.pop(name, None)
-    build = [str(BIN_DIR / "dbt"), "build", "--quiet", "--target-path", str(target), "--project-dir", str(PROJECT_DIR)]
+    build = [str(dbt_executable()), "build", "--quiet", "--target-path", str(target), "--project-dir", str(PROJECT_DIR)]
     importing = [sys.executable, "-c", "import dbt.cli.main"]
     subprocess.run(build, cwd=PROJECT_DIR, env=env, check=True)
 
@@ -645,7 +644,7 @@ def warm_build(repeat: int, work: Path) -> dict:
         """What `dbt ls` selects with `arguments` (the build's own selection), counted by resource type."""
         listing = subprocess.run(
             [
-                str(BIN_DIR / "dbt"),
+                str(dbt_executable()),
                 "ls",
                 "--quiet",
                 "--output",
@@ -703,17 +702,6 @@ def warm_build(repeat: int, work: Path) -> dict:
     }
 
 
-def source_tree(ref: str, folder: Path) -> Path:
-    """The project's files at git REF (`git archive`: nothing is checked out, no worktree is registered)."""
-    archive = subprocess.run(
-        ["git", "-C", str(PROJECT_DIR), "archive", "--format=tar", ref], check=True, capture_output=True
-    ).stdout
-    folder.mkdir(parents=True)
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(folder, filter="data")
-    return folder
-
-
 # What the paired builds time: the whole `dbt build`, and the same without its data tests and unit tests (seeds,
 # models, hooks): the bound on the warm build accepts more test nodes as a cost, so both are reported.
 PAIRED_VARIANTS = {
@@ -725,14 +713,14 @@ PAIRED_VARIANTS = {
 def paired_builds(ref: str, pairs: int, work: Path) -> dict:
     """The full warm `dbt build` of this tree and of REF (same toolchain, normal settings), timed in pairs whose
     order alternates, so a burst of load on the shared machine hits both alike; then every mart of both builds."""
-    trees = {"this": PROJECT_DIR, "ref": source_tree(ref, work / "ref_tree")}
+    trees = {"this": PROJECT_DIR, "ref": export_commit(PROJECT_DIR, ref, work / "ref_tree")}
     databases = {side: work / f"paired_{side}.duckdb" for side in trees}
 
     def dbt(side: str, *arguments: str) -> subprocess.CompletedProcess[str]:
         env = dict(os.environ, ALMS_DUCKDB_PATH=str(databases[side]), DBT_PROFILES_DIR=str(trees[side]))
         for name in BENCHMARK_ENV:
             env.pop(name, None)
-        command = [str(BIN_DIR / "dbt"), *arguments, "--quiet", "--target-path", str(work / f"paired_target_{side}"),
+        command = [str(dbt_executable()), *arguments, "--quiet", "--target-path", str(work / f"paired_target_{side}"),
                    "--project-dir", str(trees[side])]  # fmt: skip
         return subprocess.run(command, cwd=trees[side], env=env, check=True, capture_output=True, text=True)
 
@@ -764,60 +752,6 @@ def paired_builds(ref: str, pairs: int, work: Path) -> dict:
         }
     # Every seed and model of both sides is built by each round's last build, whatever its variant: compared as is.
     return {"ref": ref, "pairs": pairs, "timings": timings, "marts": compare_marts(databases["ref"], databases["this"])}
-
-
-def mart_columns(connection: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    rows = connection.execute(
-        "select table_name, column_name from information_schema.columns where table_schema = 'marts' "
-        "order by table_name, ordinal_position"
-    ).fetchall()
-    columns: dict[str, list[str]] = {}
-    for table, column in rows:
-        columns.setdefault(table, []).append(column)
-    return columns
-
-
-def checksum(connection: duckdb.DuckDBPyConnection, mart: str, columns: list[str]) -> tuple[int, str]:
-    """(rows, an order-free checksum of the rows' values in `columns`, each as text, so a wider integer type
-    with the same values checksums the same)."""
-    values = ", ".join(f'cast("{column}" as varchar)' for column in columns)
-    rows, total = connection.execute(
-        f"select count(*), cast(coalesce(sum(hash({values})), 0) as varchar) from marts.{mart}"
-    ).fetchone()
-    return rows, total
-
-
-def compare_marts(before: Path, after: Path) -> list[dict]:
-    """Every mart of either build: its rows and checksum before and after, over the columns both have."""
-    connections = {
-        "before": duckdb.connect(str(before), read_only=True),
-        "after": duckdb.connect(str(after), read_only=True),
-    }
-    try:
-        columns = {side: mart_columns(connection) for side, connection in connections.items()}
-        marts = []
-        for mart in sorted(set(columns["before"]) | set(columns["after"])):
-            shared = [column for column in columns["before"].get(mart, []) if column in columns["after"].get(mart, [])]
-            sums = {
-                side: checksum(connection, mart, shared) if mart in columns[side] and shared else None
-                for side, connection in connections.items()
-            }
-            marts.append(
-                {
-                    "mart": mart,
-                    "rows_before": sums["before"][0] if sums["before"] else None,
-                    "rows_after": sums["after"][0] if sums["after"] else None,
-                    "checksum_before": sums["before"][1] if sums["before"] else None,
-                    "checksum_after": sums["after"][1] if sums["after"] else None,
-                    "unchanged": sums["before"] is not None and sums["before"] == sums["after"],
-                    "only_before": [c for c in columns["before"].get(mart, []) if c not in shared],
-                    "only_after": [c for c in columns["after"].get(mart, []) if c not in shared],
-                }
-            )
-        return marts
-    finally:
-        for connection in connections.values():
-            connection.close()
 
 
 def paired_report(paired: dict) -> list[str]:

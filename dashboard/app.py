@@ -3,26 +3,21 @@ rules, evidence and reconciliation.
 
 Run with `make dashboard` (or `.venv/bin/streamlit run dashboard/app.py`). It opens the warehouse read-only, per
 query, so a rebuild never waits on it. ALMS_DUCKDB_PATH points it at another file (as for `make build`).
-Everything it shows comes from the marts (dashboard/season_views.py reads them; `make report` uses the same views).
+Everything it shows comes from the marts (alms_tools.season_views reads them; `make report` uses the same views).
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import season_views as views
+from alms_tools import season_views as views
+from alms_tools.warehouse import unreadable_reason, warehouse_path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-WAREHOUSE = Path(os.environ.get("ALMS_DUCKDB_PATH", PROJECT_DIR / "warehouse" / "alms.duckdb"))
-if not WAREHOUSE.is_absolute():
-    WAREHOUSE = PROJECT_DIR / WAREHOUSE
+WAREHOUSE = warehouse_path(PROJECT_DIR)
 
 
 @st.cache_data(show_spinner=False)
@@ -48,11 +43,7 @@ def main() -> None:
             show_warehouse()
             return
         except duckdb.Error as error:  # a writer holds it, a half-built or foreign file, ...
-            reason = str(error).strip().splitlines()[0][:300]
-            problem = (
-                f"The warehouse at {WAREHOUSE} cannot be read ({reason}). If a plain `dbt build` is writing "
-                "it, wait for it to finish; otherwise run `make build`."
-            )
+            problem = unreadable_reason(WAREHOUSE, error)
     st.title("American Le Mans Series standings")
     st.error(problem)
 

@@ -36,14 +36,12 @@ from types import FrameType
 
 import duckdb
 import yaml
+from alms_tools.toolchain import dbt_executable
+from alms_tools.warehouse import warehouse_path
+from check_seeds import capped, check_seed_folder
 from filelock import FileLock, Timeout
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR / "scripts"))
-
-from check_seeds import capped, check_seed_folder  # noqa: E402
-
-DEFAULT_WAREHOUSE = "warehouse/alms.duckdb"
 DEFAULT_WAIT_SECONDS = 600.0
 # The storage version in the header of a file written with storage_compatibility_version v1.0.0 (profiles.yml):
 # the only one every DuckDB 1.x client (1.0 and 1.1 included) can open.
@@ -92,8 +90,7 @@ def stop_on_signals() -> None:
 
 def published_path() -> Path:
     """ALMS_DUCKDB_PATH, or warehouse/alms.duckdb; a relative path is taken from the project folder."""
-    path = Path(os.environ.get("ALMS_DUCKDB_PATH") or DEFAULT_WAREHOUSE).expanduser()
-    return (path if path.is_absolute() else PROJECT_DIR / path).resolve()
+    return warehouse_path(PROJECT_DIR)
 
 
 def shown(path: Path) -> str:
@@ -220,10 +217,6 @@ def published_file_held(published: Path) -> Iterator[None]:
 
 
 # Build, audit, publish -----------------------------------------------------------------------------------------
-
-
-def dbt_executable() -> Path:
-    return Path(sys.executable).with_name("dbt")
 
 
 @contextmanager

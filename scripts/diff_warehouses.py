@@ -19,19 +19,18 @@ Usage: python scripts/diff_warehouses.py [--base REF] [--output FILE] [--keep DI
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import re
 import subprocess
 import sys
-import tarfile
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+from alms_tools.toolchain import dbt_executable, export_commit
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 MARTS = "marts"
@@ -83,26 +82,13 @@ def resolve_base(reference: str | None) -> tuple[str, str]:
     raise DiffStopped("No main or origin/main branch to take the merge base with: pass BASE=<git ref>.")
 
 
-def export_commit(commit: str, destination: Path) -> None:
-    """The commit's files (git archive), without touching the repository's worktrees or index."""
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", commit], cwd=PROJECT_DIR, capture_output=True, check=True
-    ).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(destination, filter="data")
-
-
-def dbt_executable() -> str:
-    return str(Path(sys.executable).with_name("dbt"))
-
-
 def dbt_environment(side: Side) -> dict[str, str]:
     return dict(os.environ, ALMS_DUCKDB_PATH=str(side.database), DBT_PROFILES_DIR=str(side.project))
 
 
 def dbt_command(side: Side, *arguments: str) -> list[str]:
     return [
-        dbt_executable(),
+        str(dbt_executable()),
         "--no-use-colors",
         *arguments,
         "--project-dir",
@@ -701,7 +687,7 @@ def run(reference: str | None, workdir: Path, reused: Path | None = None) -> str
         reuse_base(reused, commit, base)
     else:
         base.project.mkdir()
-        export_commit(commit, base.project)
+        export_commit(PROJECT_DIR, commit, base.project)
     building = [head] if reused else [base, head]
     print(
         f"Building {'the working tree' if reused else f'base {commit[:8]} ({described}) and the working tree'} "

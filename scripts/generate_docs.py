@@ -17,15 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from build_warehouse import (
-    PROJECT_DIR,
-    StopSignal,
-    child_stopped_on_exit,
-    dbt_executable,
-    published_path,
-    shown,
-    stop_on_signals,
-)
+from alms_tools.toolchain import dbt_executable
+from build_warehouse import PROJECT_DIR, StopSignal, child_stopped_on_exit, published_path, shown, stop_on_signals
 
 SITE = "static_index.html"
 

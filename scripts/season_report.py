@@ -7,14 +7,13 @@ races as charts, wins and podiums, drivers, the calendar and the what-if rules.
 The file opens offline in any browser and can be attached to a message or a pull request: the charts are inline SVG
 rendered here (vl-convert, no browser, no network), the styles inline, no script. Every figure comes from the marts
 of the warehouse (ALMS_DUCKDB_PATH, default warehouse/alms.duckdb), through the dashboard's own views
-(dashboard/season_views.py), opened read-only.
+(alms_tools.season_views), opened read-only.
 """
 
 from __future__ import annotations
 
 import argparse
 import html
-import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,10 +21,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import vl_convert
+from alms_tools import season_views as views
+from alms_tools.warehouse import WarehouseUnreadable, connect_read_only, unreadable_reason, warehouse_path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR / "dashboard"))
-import season_views as views  # noqa: E402
 
 STYLE = """
 body { font-family: "Source Sans Pro", "Helvetica Neue", Arial, sans-serif; color: #222; max-width: 1100px;
@@ -40,16 +39,11 @@ figure { margin: 0.5em 0; } figure svg { max-width: 100%; height: auto; }
 """
 
 
-def warehouse_path(given: str | None) -> Path:
-    path = Path(given or os.environ.get("ALMS_DUCKDB_PATH", PROJECT_DIR / "warehouse" / "alms.duckdb"))
-    return path if path.is_absolute() else PROJECT_DIR / path
-
-
 class Warehouse:
     """The warehouse opened read-only for the report's queries (views.Query)."""
 
     def __init__(self, path: Path) -> None:
-        self.connection = duckdb.connect(str(path), read_only=True)
+        self.connection = connect_read_only(path)
 
     def __call__(self, sql: str, parameters: tuple = ()) -> pd.DataFrame:
         return self.connection.execute(sql, list(parameters)).df()
@@ -169,16 +163,19 @@ def main() -> None:
     parser.add_argument("--output", type=Path, help="the HTML file (default: reports/season_<season>.html)")
     parser.add_argument("--warehouse", help="the DuckDB file (default: ALMS_DUCKDB_PATH or warehouse/alms.duckdb)")
     arguments = parser.parse_args()
-    path = warehouse_path(arguments.warehouse)
-    if not path.is_file():
-        sys.exit(f"No warehouse at {path}: run `make build` first.")
-    query = Warehouse(path)
+    path = warehouse_path(PROJECT_DIR, arguments.warehouse)
+    try:
+        query = Warehouse(path)
+    except WarehouseUnreadable as problem:
+        sys.exit(str(problem))
     try:
         seasons = views.seasons(query)["season"].tolist()
         season = arguments.season if arguments.season is not None else seasons[0]
         if season not in seasons:
             sys.exit(f"No season {season} in {path} (it has {', '.join(map(str, seasons))}).")
         page = report_html(query, season)
+    except duckdb.Error as error:
+        sys.exit(unreadable_reason(path, error))
     finally:
         query.close()
     output = arguments.output or PROJECT_DIR / "reports" / f"season_{season}.html"

@@ -26,7 +26,7 @@ from streamlit.testing.v1 import AppTest
 APP = PROJECT_DIR / "dashboard" / "app.py"
 sys.path.insert(0, str(PROJECT_DIR / "dashboard"))
 import screenshot  # noqa: E402
-import season_views  # noqa: E402
+from alms_tools import season_views  # noqa: E402
 
 pytestmark = pytest.mark.slow  # every test here reads a warehouse the session builds
 

@@ -12,17 +12,14 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import diff_warehouses as diff
 import duckdb
 import pytest
 from conftest import PROJECT_DIR, edit_rows, read_rows
 from test_seasons_as_rows import SEASON_2003, add_season, expected_standings
-
-sys.path.insert(0, str(PROJECT_DIR / "scripts"))
-import diff_warehouses as diff
 
 TRG, J3 = "The Racer's Group", "J-3 Racing"  # J3 Racing is entered as "J3 Racing", listed as "J-3 Racing"
 

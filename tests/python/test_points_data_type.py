@@ -7,15 +7,12 @@ plain Python; here: what a user sees when a seed's points do not fit the type, a
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_DIR, copy_project, run_dbt, set_cell
-
-sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 from build_warehouse import vars_given
 from check_seeds import check_seed_folder
+from conftest import copy_project, run_dbt, set_cell
 
 HALF_A_WIN = set_cell(
     "reference/points_scales.csv", {"scale_code": "alms_2002_standard", "class_position": "1"}, "points", "12.5"

@@ -1,0 +1,11 @@
+"""What the project's Python tools share: scripts/ (build, pre-check, diff, report, docs), dashboard/ and
+benchmarks/ import it, and so do the tests. Installed into .venv as an editable package (requirements.txt: `-e .`).
+
+- `alms_tools.warehouse`: where the warehouse is, opening it read-only with a one-line reason when it cannot be
+  read, and comparing the marts of two DuckDB files.
+- `alms_tools.toolchain`: the dbt beside this Python, and a commit's files exported with `git archive`.
+- `alms_tools.season_views`: a season as a fan reads it (the dashboard and the report).
+
+Nothing here knows where the project is: a caller passes its project folder, so a copied project (as the tests
+make) reads its own files.
+"""
