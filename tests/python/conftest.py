@@ -158,10 +158,13 @@ def set_cell(seed: str, match: dict[str, str], column: str, value: str) -> Break
 
 STANDIN_DBT = """#!{python}
 \"\"\"Stand-in for `dbt build`, for tests of locking and publishing: writes what publishing relies on (the side
-file named by ALMS_DUCKDB_PATH, and target/manifest.json) from a warehouse and a manifest the real dbt built.
-STANDIN_MODE: good (default), fail, no-file (writes no side file), kill-build (half a side file, then SIGKILL
-to the build that runs it). STANDIN_THEN: Python run after the copy (no sleeps: tests wait on conditions).\"\"\"
-import os, shutil, signal, sys
+file named by ALMS_DUCKDB_PATH, and target/manifest.json) from a tiny warehouse and manifest (conftest.py's
+tiny_build, made without dbt). STANDIN_MODE: good (default), fail, no-file (writes no side file), kill-build (half a
+side file, then SIGKILL to the build that runs it), failing-test (a data test fails: its stored rows in the side file
+and run_results.json, as dbt leaves them). STANDIN_WAIT_FOR: a path; once the side file is written, wait until it
+exists (tests wait on conditions, never on time: the stand-in holds the build's lock while it waits).
+STANDIN_THEN: Python run after the copy.\"\"\"
+import json, os, shutil, signal, sys, time
 from pathlib import Path
 
 side = Path(os.environ["ALMS_DUCKDB_PATH"])
@@ -173,13 +176,67 @@ shutil.copy(os.environ["STANDIN_MANIFEST"], project / "target" / "manifest.json"
 if mode == "fail":
     sys.exit(1)
 if mode == "kill-build":
-    side.write_bytes(Path(os.environ["STANDIN_WAREHOUSE"]).read_bytes()[:1_000_000])
+    side.write_bytes(Path(os.environ["STANDIN_WAREHOUSE"]).read_bytes()[:4096])
     os.kill(os.getppid(), signal.SIGKILL)
     sys.exit(0)
 if mode != "no-file":
     shutil.copy(os.environ["STANDIN_WAREHOUSE"], side)
+if mode == "failing-test":
+    import duckdb
+    connection = duckdb.connect(str(side))
+    connection.execute("create schema test_failures")
+    connection.execute(
+        "create table test_failures.accepted_range_finishes_laps__0 as select * from "
+        "(values ('a-car', 1, -5), ('b-car', 2, -7)) as failing(car_key, round_number, laps)"
+    )
+    connection.close()
+    results = [{{"unique_id": "test.alms_standings.accepted_range_finishes_laps__0", "status": "fail"}}]
+    (project / "target" / "run_results.json").write_text(json.dumps({{"results": results}}))
+    print("Failure in test accepted_range_finishes_laps__0 (seeds/raw/_raw__seeds.yml)", flush=True)
+    sys.exit(1)
 exec(os.environ.get("STANDIN_THEN", ""))
+wait_for = os.environ.get("STANDIN_WAIT_FOR")
+while wait_for and not Path(wait_for).exists():
+    time.sleep(0.05)
 """
+
+
+def tiny_build(folder: Path) -> dict[str, str]:
+    """What the stand-in dbt copies, made without dbt: a warehouse in DuckDB 1.x storage with three small marts,
+    and a manifest that declares them (and one data test), as far as scripts/build_warehouse.py reads one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    warehouse, manifest = folder / "alms.duckdb", folder / "manifest.json"
+    connection = duckdb.connect()
+    try:
+        connection.execute(f"attach '{warehouse}' as tiny (storage_version 'v1.0.0')")
+        connection.execute("create schema tiny.marts")
+        for mart in TINY_MARTS:
+            connection.execute(f"create table tiny.marts.{mart} as select 2002 as season, 'GT' as class_code")
+    finally:
+        connection.close()
+    nodes = {
+        f"model.alms_standings.{mart}": {
+            "resource_type": "model",
+            "name": mart,
+            "schema": "marts",
+            "original_file_path": f"models/marts/{mart}.sql",
+            "config": {"materialized": "table"},
+        }
+        for mart in TINY_MARTS
+    }
+    nodes["test.alms_standings.accepted_range_finishes_laps__0"] = {
+        "resource_type": "test",
+        "name": "accepted_range_finishes_laps__0",
+        "schema": "test_failures",
+        "original_file_path": "seeds/raw/_raw__seeds.yml",
+        "relation_name": '"alms"."test_failures"."accepted_range_finishes_laps__0"',
+        "config": {"materialized": "test"},
+    }
+    manifest.write_text(json.dumps({"nodes": nodes}), encoding="utf-8")
+    return {"STANDIN_WAREHOUSE": str(warehouse), "STANDIN_MANIFEST": str(manifest)}
+
+
+TINY_MARTS = ["fct_driver_standings", "fct_race_winners", "fct_team_standings"]
 
 
 def standin_venv(project: Path) -> Path:
@@ -197,6 +254,60 @@ def standin_venv(project: Path) -> Path:
         stamp.parent.mkdir(exist_ok=True)
         stamp.touch()
     return venv / "bin" / "python"
+
+
+@dataclass
+class Standin:
+    project: Path
+    python: Path
+    published: Path
+    env: dict[str, str]
+
+    def build(self, *args: str, **env: str) -> BuildResult:
+        return run_build(self.project, self.published, *args, python=self.python, env={**self.env, **env})
+
+    def start(self, *args: str, **env: str) -> subprocess.Popen[str]:
+        command, environment = build_command(
+            self.project, self.published, *args, python=self.python, env={**self.env, **env}
+        )
+        return subprocess.Popen(
+            command, cwd=self.project, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+
+
+@pytest.fixture()
+def standin(tmp_path: Path, standin_sources: dict[str, str]) -> Standin:
+    """A project copy with the stand-in dbt, and a published warehouse that differs from what a build makes
+    (it holds main.published_marker), so an unchanged file and a newly published one are told apart."""
+    project = copy_project(tmp_path / "project")
+    for name in (
+        "Makefile",
+        "pyproject.toml",
+        "requirements.txt",
+        "requirements-duckdb1.txt",
+        "requirements-spark.txt",
+    ):
+        shutil.copy(PROJECT_DIR / name, project / name)
+    python = standin_venv(project)
+    published = tmp_path / "published" / "alms.duckdb"
+    published.parent.mkdir()
+    shutil.copy(standin_sources["STANDIN_WAREHOUSE"], published)
+    connection = duckdb.connect(str(published))
+    connection.execute("create table main.published_marker as select 1 as marker")
+    connection.close()
+    return Standin(project, python, published, dict(standin_sources))
+
+
+def has_marker(warehouse: Path) -> bool:
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return bool(
+            connection.execute(
+                "select count(*) from information_schema.tables where table_name = 'published_marker'"
+            ).fetchone()[0]
+        )
+    finally:
+        connection.close()
 
 
 def file_digest(path: Path) -> str:
@@ -225,15 +336,14 @@ def marts_identical(first: Path, second: Path) -> bool:
 
 # The fixtures below build the project with dbt once per session. A test that uses them is slow whatever its own
 # marks say, so it never lands in `make test-fast` (pytest -m "not slow") by a forgotten marker.
-BUILD_FIXTURES = {"readme_checkout", "built_project", "warehouse", "standin_sources", "query", "three_seasons"}
+BUILD_FIXTURES = {"readme_checkout", "built_project", "warehouse", "query", "synthetic_seasons"}
 # The files whose builds take longest (pytest --durations) start first, longest first (pyproject.toml sends files in
 # this order: --no-loadscope-reorder), so that no long file runs alone at the end of a run.
 STARTED_FIRST = [
     "test_spark.py",
     "test_readme.py",
     "test_bad_inputs.py",
-    "test_marts_follow_the_data.py",
-    "test_real_calendars.py",
+    "test_synthetic_seasons.py",
     "test_diff.py",
 ]
 
@@ -317,32 +427,26 @@ def built_project(readme_checkout: Path, tmp_path_factory: pytest.TempPathFactor
 
 
 @pytest.fixture(scope="session")
-def three_seasons(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project with the synthetic seasons of test_seasons_as_rows added beside 2002 (seed rows only), built with
-    every test (write-audit-publish) once per run; the seasons' tests and the dashboard's read it."""
-    from test_seasons_as_rows import SEASON_2003, SEASON_NOT_STARTED, SEASON_TWELVE, add_season, tree_digest
+def synthetic_seasons(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project with every synthetic season of synthetic_seasons.py added beside 2002 (seed rows, and the decimal
+    points type they need), built with every test (write-audit-publish) once per run: the project's folder, whose
+    warehouse/alms.duckdb the seasons' tests, the dashboard's and the report's read, and whose seeds the oracle
+    reads."""
+    from synthetic_seasons import add_every_season
 
     def build(folder: Path) -> str | None:
         project = copy_project(folder / "project")
-        untouched = {name: tree_digest(project / name) for name in ("models", "macros", "tests")}
-        add_season(project, SEASON_2003)
-        add_season(project, SEASON_TWELVE)
-        add_season(project, SEASON_NOT_STARTED)
-        assert {name: tree_digest(project / name) for name in untouched} == untouched, "only seeds may change"
-        result = run_build(project, folder / "alms.duckdb")
+        add_every_season(project)
+        result = run_build(project, project / "warehouse" / "alms.duckdb")
         return None if result.returncode == 0 else result.output[-5000:]
 
-    return build_once_per_run(tmp_path_factory, "three-seasons", build) / "alms.duckdb"
+    return build_once_per_run(tmp_path_factory, "synthetic-seasons", build) / "project"
 
 
 @pytest.fixture(scope="session")
-def standin_sources(built_project: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """What the stand-in dbt copies: a snapshot of the session's warehouse and of its manifest."""
-    project, warehouse = built_project
-    folder = tmp_path_factory.mktemp("standin")
-    shutil.copy(warehouse, folder / "alms.duckdb")
-    shutil.copy(project / "target" / "manifest.json", folder / "manifest.json")
-    return {"STANDIN_WAREHOUSE": str(folder / "alms.duckdb"), "STANDIN_MANIFEST": str(folder / "manifest.json")}
+def standin_sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """What the stand-in dbt copies (tiny_build): no dbt runs, so the publishing tests are in make test-fast."""
+    return tiny_build(tmp_path_factory.mktemp("standin"))
 
 
 @pytest.fixture(scope="session")

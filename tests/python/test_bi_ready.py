@@ -1,8 +1,10 @@
-"""The warehouse opens in any current DuckDB client and carries its docs (the docs site: test_build_signals.py)."""
+"""The warehouse opens in any current DuckDB client and carries its docs (the docs site: test_build_signals.py), and
+the project overview BI users read in the docs site states what the warehouse holds."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -53,3 +55,20 @@ def test_model_and_column_docs_are_in_the_catalog(query) -> None:
         "and schema_name not in ('main', 'information_schema', 'pg_catalog')"
     )
     assert relations == []
+
+
+def test_the_overview_states_the_evidence_totals_the_mart_holds(query) -> None:
+    overview = (PROJECT_DIR / "models" / "_models__docs.md").read_text(encoding="utf-8")
+    stated = re.search(
+        r"Of 2002's (\d+) scoring cells in the team tables, (\d+) rest on a published race result outside the\s+"
+        r"season article, (\d+) on the article's class-winners table and (\d+) on the published points",
+        overview,
+    )
+    assert stated, "the overview no longer states the evidence totals"
+    counts = dict(query("select evidence, count(*) from marts.fct_team_round_evidence where season = 2002 group by 1"))
+    assert [int(number) for number in stated.groups()] == [
+        sum(counts.values()),
+        counts["race_results"],
+        counts["season_results"],
+        counts["published_points"],
+    ]

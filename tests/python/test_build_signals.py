@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DEADLINE_S, build_command, file_digest, make_checkout, side_files, wait_until
+from conftest import DEADLINE_S, Standin, file_digest, make_checkout, side_files, wait_until
 from filelock import FileLock
 
 
@@ -40,22 +40,21 @@ def is_running(pid: int) -> bool:
         return False
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
     ("stop", "exit_code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["SIGTERM", "SIGINT"]
 )
 def test_a_signalled_build_stops_dbt_removes_its_side_file_and_keeps_the_published_file(
-    built_project: tuple[Path, Path], tmp_path: Path, stop: signal.Signals, exit_code: int
+    standin: Standin, tmp_path: Path, stop: signal.Signals, exit_code: int
 ) -> None:
-    project, session_warehouse = built_project
-    published = tmp_path / "alms.duckdb"
-    shutil.copy(session_warehouse, published)
+    published = standin.published
     before = file_digest(published)
-    command, env = build_command(project, published)
-    build = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # The stand-in dbt writes its side file, then holds on until a file that never comes: a build still running.
+    build = standin.start(STANDIN_WAIT_FOR=str(tmp_path / "never"))
     # dbt has started writing once its side file exists (or the build ended early, which the asserts report)
-    wait_until(lambda: side_files(tmp_path) or build.poll() is not None, "the build to start writing its side file")
-    assert side_files(tmp_path), "the build never wrote its side file"
+    wait_until(
+        lambda: side_files(published.parent) or build.poll() is not None, "the build to start writing its side file"
+    )
+    assert side_files(published.parent), "the build never wrote its side file"
     dbt = children_of(build.pid)
     assert dbt, "no dbt child is running"
 
@@ -67,7 +66,7 @@ def test_a_signalled_build_stops_dbt_removes_its_side_file_and_keeps_the_publish
         f"Build stopped ({stop.name}): nothing was published and {published} is unchanged."
     ), output[-3000:]
     assert [pid for pid in dbt if is_running(pid)] == []
-    assert side_files(tmp_path) == []
+    assert side_files(published.parent) == []
     assert file_digest(published) == before
     with FileLock(published.with_name(f".{published.name}.lock"), timeout=0):
         pass  # released: the next build can start (a build after a stopped one publishes: test_build_safety)

@@ -19,7 +19,8 @@ import diff_warehouses as diff
 import duckdb
 import pytest
 from conftest import PROJECT_DIR, edit_rows, read_rows
-from test_seasons_as_rows import SEASON_2003, add_season, expected_standings
+from oracle import expected_season
+from synthetic_seasons import SEASON_2003, add_season
 
 TRG, J3 = "The Racer's Group", "J-3 Racing"  # J3 Racing is entered as "J3 Racing", listed as "J-3 Racing"
 
@@ -212,17 +213,20 @@ def test_renaming_a_mart_column_is_a_breaking_schema_change(changed) -> None:
 
 
 @pytest.mark.slow
-def test_an_added_season_reports_its_standings_as_added_rows(changed) -> None:
+def test_an_added_season_reports_its_standings_as_added_rows(changed, tmp_path: Path) -> None:
     report = changed(lambda clone: add_season(clone, SEASON_2003), "add the 2003 season").report
-    expected = expected_standings(SEASON_2003)
+    seeds = tmp_path / "seeds"
+    shutil.copytree(PROJECT_DIR / "seeds", seeds)
+    add_season(tmp_path, SEASON_2003)
+    expected = expected_season(seeds, SEASON_2003.season).standings
     marts = section(report, "Rows per mart")
     assert re.search(rf"^\| fct_team_standings \| [^|]+ \| {len(expected)} \| 0 \| 0 \| +\|$", marts, re.MULTILINE), (
         marts
     )
     standings = section(report, "Standings")
-    champion = next(row for row in expected if row[2] == "GT" and row[4] == 1)
+    champion = next(row for row in expected if row[0] == "GT" and row[2] == 1)
     assert "### 2003 GT" in standings
-    assert f"{champion[3]}: not classified -> **1st, {champion[-1]} pts**" in standings
+    assert f"{champion[1]}: not classified -> **1st, {champion[-1]} pts**" in standings
     assert "### 2002" not in standings, "2002 did not change"
 
 

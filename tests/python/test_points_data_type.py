@@ -1,7 +1,7 @@
 """Points with fractions (issue 19): one var, `points_data_type`, types every points column of seeds and marts.
 
 Integer by default (2002 and every whole-number series); an exact decimal such as decimal(9, 1) where a series
-awards half points. The season of test_real_calendars.py builds with decimal points and is checked there against
+awards half points. The synthetic seasons (synthetic_seasons.py) build with decimal points and are checked there against
 plain Python; here: what a user sees when a seed's points do not fit the type, and a float is refused.
 """
 

@@ -36,7 +36,7 @@ COMMANDS = {
     "make build": RUN,
     ".venv/bin/dbt build": (
         "not run: the same `dbt build` that `make build` runs just before it (into a side file); plain dbt from a "
-        "clone is run by test_real_calendars.py, and a plain full `dbt build` by test_text_keys.py"
+        "clone and from models/ is run by test_plain_dbt.py"
     ),
     "make test": "not run: this suite is `make test` (CI runs it through .ci/run)",
     "make test-fast": "not run (dry run): its lint runs in `make test`, its tests are this suite's not-slow ones",
