@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from conftest import PROJECT_DIR, copy_project
 
-pytestmark = pytest.mark.slow  # builds the project on Spark
+pytestmark = [pytest.mark.slow, pytest.mark.spark]  # builds the project on Spark: make test-spark
 
 SPARK_DBT = PROJECT_DIR / ".venv-spark" / "bin" / "dbt"
 STANDINGS = "select * from {table} order by season, scenario_code, class_order, class_code, display_order"
