@@ -694,7 +694,7 @@ def test_round_status_seasons_and_no_champion_before_the_season_ends(real_calend
     assert fetch(
         warehouse,
         (
-            "select season, official_scenario_code, rounds_scheduled, first_race_date, last_race_date, "
+            "select season, official_scenario_code, rounds_on_calendar, first_race_date, last_race_date, "
             f"has_published_standings from marts.dim_seasons where season >= {SEASON} order by season"
         ),
     ) == [
@@ -776,7 +776,7 @@ def test_the_dashboard_agrees(real_calendar: Built, monkeypatch: pytest.MonkeyPa
     summary = app.dataframe[0].value
     assert summary["Champion"].tolist() == [f"{titles[code].leader} (leading)" for code in classes]
     assert summary["Margin"].tolist() == [shown(titles[code].margin) for code in classes]
-    decided_column = [value.split(" of ")[0] for value in summary["Title decided after round"]]
+    decided_column = [value.split(" (")[0] for value in summary["Title decided after round"]]
     assert decided_column == [str(titles[code].decided_after or "") for code in classes]
     text = " ".join(markdown.value for markdown in app.markdown)
     assert titles["LMP900"].decided_after is None and "The title is still open." in text

@@ -360,7 +360,7 @@ def test_the_wide_table_fits_the_longest_season_and_2002_still_reconciles(three_
         )
         assert statuses == {"match": 765, "documented_exception": 2}
         seasons = connection.execute(
-            "select season, official_scenario_code, rounds_scheduled, has_published_standings "
+            "select season, official_scenario_code, rounds_on_calendar, has_published_standings "
             "from marts.dim_seasons order by season"
         ).fetchall()
         assert seasons == [
