@@ -41,7 +41,7 @@ from filelock import FileLock, Timeout
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 
-from check_seeds import capped, check_seed_folder  # noqa: E402
+from check_seeds import capped, check_seed_folder, points_data_type_problem  # noqa: E402
 
 DEFAULT_WAREHOUSE = "warehouse/alms.duckdb"
 DEFAULT_WAIT_SECONDS = 600.0
@@ -442,6 +442,9 @@ def build_and_publish(dbt_args: list[str], wait_seconds: float) -> int:
     side = None
     try:
         stop_on_signals()
+        if problem := points_data_type_problem(PROJECT_DIR / "seeds", vars_given(dbt_args)):
+            print(f"{problem} Nothing was built and {unchanged(published)}.")
+            return 2
         problems = check_seed_folder(PROJECT_DIR / "seeds", vars_given(dbt_args))
         if problems:
             print(f"The seed CSVs have problems; nothing was built and {unchanged(published)}:")
