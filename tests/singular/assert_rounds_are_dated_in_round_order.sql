@@ -1,12 +1,12 @@
 -- Within a season, rounds are raced in round order: a later round is not dated before an earlier one. The one
 -- exception is a round marked rescheduled (seeds/raw/round_reschedules.csv): it keeps its number and may be raced
 -- on any day, even after the final; it is checked at the day first announced. Returns the round that breaks the
--- order (int_rounds_statused.breaks_round_order: the round out of order with the most others, not its neighbour),
+-- order (int_rounds_dated.breaks_round_order: the round out of order with the most others, not its neighbour),
 -- the neighbour it conflicts with, and what to do.
 with
 
 rounds as (
-    select * from {{ ref('int_rounds_statused') }}
+    select * from {{ ref('int_rounds_dated') }}
 ),
 
 rounds_with_neighbours as (
