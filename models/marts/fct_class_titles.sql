@@ -1,5 +1,6 @@
--- Each class's title fight in a season, under the season's official scoring scenario: who leads (the champion
--- once every round has results), by how much over the runner-up, and after which round no rival could catch them.
+-- Each class's title fight in a season, under the season's official scoring scenario: the season's rounds counted
+-- (as in dim_seasons), who leads after the last race run (the champion once every round not cancelled has results),
+-- by how much over the runner-up, and after which race, in the order they were run, no rival could catch them.
 with
 
 championship_progression as (
