@@ -38,7 +38,7 @@ import duckdb
 import yaml
 from alms_tools.toolchain import dbt_executable
 from alms_tools.warehouse import warehouse_path
-from check_seeds import capped, check_seed_folder
+from check_seeds import capped, check_seed_folder, points_data_type_problem
 from filelock import FileLock, Timeout
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -435,6 +435,9 @@ def build_and_publish(dbt_args: list[str], wait_seconds: float) -> int:
     side = None
     try:
         stop_on_signals()
+        if problem := points_data_type_problem(PROJECT_DIR / "seeds", vars_given(dbt_args)):
+            print(f"{problem} Nothing was built and {unchanged(published)}.")
+            return 2
         problems = check_seed_folder(PROJECT_DIR / "seeds", vars_given(dbt_args))
         if problems:
             print(f"The seed CSVs have problems; nothing was built and {unchanged(published)}:")

@@ -27,10 +27,21 @@ import yaml
 INTEGER = re.compile(r"^-?\d+$")
 # Python's date.fromisoformat also takes 20020519 and 2002-W20-7; DuckDB's CSV reader does not.
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-DECIMAL_TYPE = re.compile(r"decimal\((\d+),\s*(\d+)\)")
+# decimal(p, s) as a column type: spaces and case do not matter.
+DECIMAL_TYPE = re.compile(r"decimal\(\s*(\d+)\s*,\s*(\d+)\s*\)", re.IGNORECASE)
 # A column type set by a dbt var in the seeds YAML, e.g. points: "{{ var('points_data_type') }}".
 VAR_REFERENCE = re.compile(r"\{\{\s*var\(\s*['\"](\w+)['\"]\s*\)\s*\}\}")
 MAX_SHOWN = 20
+# The var that types every points column (dbt_project.yml): integer, or an exact decimal(p, s) that can hold a
+# season's totals. Spaces and case do not matter; anything else (a float, text, a typo) is refused before dbt runs.
+POINTS_DATA_TYPE_VAR = "points_data_type"
+MAX_DECIMAL_PRECISION = 38  # DuckDB's widest decimal
+MIN_DIGITS_BEFORE_POINT = 4  # season totals up to 9,999
+ACCEPTED_POINTS_TYPES = (
+    f"integer, or an exact decimal(p, s) with p at most {MAX_DECIMAL_PRECISION} and at least "
+    f"{MIN_DIGITS_BEFORE_POINT} digits before the point (p - s >= {MIN_DIGITS_BEFORE_POINT}), e.g. decimal(9, 1) "
+    "for half points"
+)
 # The text columns that identify or join something; free text (sources, notes, names of races) is not checked.
 TEXT_KEYS = frozenset(
     {
@@ -87,9 +98,27 @@ def project_vars(seed_folder: Path, overrides: dict[str, object] | None = None) 
     return {**defaults, **(overrides or {})}
 
 
+def points_data_type_problem(seed_folder: Path, overrides: dict[str, object] | None = None) -> str | None:
+    """One line when the var points_data_type (dbt_project.yml, or dbt's --vars on top) is not a type every points
+    column can take: integer, or an exact decimal(p, s) wide enough for a season's totals. None when it is."""
+    given_by = "--vars" if POINTS_DATA_TYPE_VAR in (overrides or {}) else "dbt_project.yml"
+    value = project_vars(seed_folder, overrides).get(POINTS_DATA_TYPE_VAR)
+    text = "" if value is None else str(value).strip()
+    if text.lower() == "integer":
+        return None
+    if shape := DECIMAL_TYPE.fullmatch(text):
+        precision, scale = int(shape[1]), int(shape[2])
+        if precision <= MAX_DECIMAL_PRECISION and precision - scale >= MIN_DIGITS_BEFORE_POINT:
+            return None
+    return (
+        f"The var {POINTS_DATA_TYPE_VAR} is {text!r} ({given_by}); it must be {ACCEPTED_POINTS_TYPES}: set it under "
+        "vars in dbt_project.yml, or pass it with --vars."
+    )
+
+
 def declared_type(value: object, variables: dict[str, object]) -> str:
     """A column type as the seeds YAML declares it, with a `{{ var('name') }}` replaced by the var's value."""
-    return VAR_REFERENCE.sub(lambda match: str(variables.get(match[1], match[0])), str(value)).lower()
+    return VAR_REFERENCE.sub(lambda match: str(variables.get(match[1], match[0])), str(value)).strip().lower()
 
 
 def seed_declarations(
@@ -217,6 +246,8 @@ def check_file(
 
 def check_seed_folder(seed_folder: Path, var_overrides: dict[str, object] | None = None) -> list[str]:
     """Every problem of the seed CSVs in `seed_folder`; `var_overrides` are the vars given to dbt (--vars)."""
+    if problem := points_data_type_problem(seed_folder, var_overrides):
+        return [problem]  # every points column would be read as that type: nothing else can be checked
     problems = []
     declared = seed_declarations(seed_folder, project_vars(seed_folder, var_overrides))
     for csv_path in sorted(seed_folder.rglob("*.csv")):

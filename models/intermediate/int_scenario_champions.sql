@@ -1,18 +1,18 @@
 -- Each scenario's class champion beside the season's official one: every team first in its class table (a tied
--- title is shared: both are named), and only once every scheduled round of the season has results.
+-- title is shared: both are named), and only once every round of the season that is not cancelled has results.
 with
 
 team_standings_ranked as (
     select * from {{ ref('int_team_standings_ranked') }}
 ),
 
-rounds_raced as (
-    select * from {{ ref('int_rounds_raced') }}
+rounds_statused as (
+    select * from {{ ref('int_rounds_statused') }}
 ),
 
 complete_seasons as (
     select distinct season
-    from rounds_raced
+    from rounds_statused
     where is_season_complete
 ),
 

@@ -1,8 +1,10 @@
--- The rounds of every season, as the schedule gives them, and each round's status: raced, cancelled or scheduled.
+-- The rounds of every season, as the schedule gives them: each round's status (raced, cancelled or scheduled), its
+-- place in the order the season's races are run (race_order: a rescheduled round keeps its number), and why a
+-- round was cancelled or moved.
 with
 
-rounds_raced as (
-    select * from {{ ref('int_rounds_raced') }}
+rounds_statused as (
+    select * from {{ ref('int_rounds_statused') }}
 ),
 
 final as (
@@ -17,8 +19,12 @@ final as (
         overall_winner_laps,
         has_results,
         round_status,
-        cancellation_reason
-    from rounds_raced
+        cancellation_reason,
+        cast(race_order as integer) as race_order,
+        is_rescheduled,
+        original_race_date,
+        reschedule_reason
+    from rounds_statused
 )
 
 select * from final

@@ -1,7 +1,9 @@
 -- The teams' championships round by round, under each season's official scoring scenario (reference.seasons):
 -- points, running total, position after the round (ties shared), gap to the leader, and whether the title was
 -- mathematically decided (the leader's margin over every rival exceeds the points still available to win).
--- Only rounds with results have rows; the points of rounds still to be raced count as still available.
+-- Only rounds with results have rows, in the order the races were run (race_order, by date: a round rescheduled
+-- after the final is raced last, though it keeps its number); the points of rounds still to be raced count as
+-- still available.
 with
 
 team_rounds_scored as (
@@ -12,8 +14,8 @@ team_standings_ranked as (
     select * from {{ ref('int_team_standings_ranked') }}
 ),
 
-rounds_raced as (
-    select * from {{ ref('int_rounds_raced') }}
+rounds_statused as (
+    select * from {{ ref('int_rounds_statused') }}
 ),
 
 championship_teams as (
@@ -28,21 +30,23 @@ championship_teams as (
 ),
 
 rounds_with_points_remaining as (
-    -- After a round, a team can still win the top points of every round not raced yet: the rounds after it, and
-    -- any earlier round still to be raced (postponed, or its results not entered yet).
+    -- After a race, a team can still win the top points of every round not raced yet: the rounds run after it (a
+    -- round rescheduled after the final included), and any round before it still to be raced (postponed, or its
+    -- results not entered yet).
     select
         season,
         round_number,
+        race_order,
         has_results,
         coalesce(sum(most_points_available) over (
             partition by season
-            order by round_number rows between 1 following and unbounded following
+            order by race_order rows between 1 following and unbounded following
         ), 0)
         + coalesce(sum(case when not has_results then most_points_available else 0 end) over (
             partition by season
-            order by round_number rows between unbounded preceding and 1 preceding
+            order by race_order rows between unbounded preceding and 1 preceding
         ), 0) as points_still_available
-    from rounds_raced
+    from rounds_statused
 ),
 
 team_round_grid as (
@@ -53,6 +57,7 @@ team_round_grid as (
         championship_teams.class_order,
         championship_teams.team_name,
         rounds_with_points_remaining.round_number,
+        rounds_with_points_remaining.race_order,
         rounds_with_points_remaining.points_still_available,
         coalesce(team_rounds.points, 0) as round_points
     from championship_teams
@@ -74,7 +79,7 @@ points_accumulated as (
         *,
         sum(round_points) over (
             partition by season, class_code, team_name
-            order by round_number rows between unbounded preceding and current row
+            order by race_order rows between unbounded preceding and current row
         ) as cumulative_points
     from team_round_grid
 ),
@@ -124,6 +129,7 @@ final as (
         positions.class_order,
         positions.team_name,
         positions.round_number,
+        cast(positions.race_order as integer) as race_order,
         cast(positions.round_points as {{ var('points_data_type') }}) as round_points,
         cast(positions.cumulative_points as {{ var('points_data_type') }}) as cumulative_points,
         cast(positions.position_after_round as integer) as position_after_round,
@@ -144,4 +150,4 @@ final as (
 )
 
 select * from final
-order by season, class_order, round_number, position_after_round, team_name
+order by season, class_order, race_order, position_after_round, team_name

@@ -1,5 +1,6 @@
--- Each class's title fight in a season, under the season's official scoring scenario: who leads (the champion
--- once every round has results), by how much over the runner-up, and after which round no rival could catch them.
+-- Each class's title fight in a season, under the season's official scoring scenario: the season's rounds counted
+-- (as in dim_seasons), who leads after the last race run (the champion once every round not cancelled has results),
+-- by how much over the runner-up, and after which race, in the order they were run, no rival could catch them.
 with
 
 championship_progression as (
@@ -19,22 +20,28 @@ team_standings as (
 ),
 
 calendars as (
+    -- The season's rounds counted, as in dim_seasons (a test checks both against dim_rounds).
     select
         season,
-        count(case when round_status != 'cancelled' then 1 end) as rounds_scheduled,
+        count(*) as rounds_on_calendar,
+        count(case when round_status = 'cancelled' then 1 end) as rounds_cancelled,
+        count(case when round_status = 'raced' then 1 end) as rounds_raced,
         count(case when round_status = 'scheduled' then 1 end) as rounds_still_to_race,
-        count(case when round_status = 'scheduled' then 1 end) = 0 as is_season_complete
+        max(case when round_status = 'raced' then race_order end) as last_race_order
     from rounds
     group by season
 ),
 
-last_rounds_raced as (
+last_races as (
+    -- The round raced last, by date (a rescheduled round raced after the final is the last raced).
     select
-        season,
-        class_code,
-        max(round_number) as rounds_raced
-    from championship_progression
-    group by season, class_code
+        calendars.season,
+        rounds.round_number as last_raced_round
+    from calendars
+    inner join rounds
+        on
+            calendars.season = rounds.season
+            and calendars.last_race_order = rounds.race_order
 ),
 
 leaders_and_runners_up as (
@@ -69,19 +76,35 @@ runners_up as (
     group by standings.season, standings.class_code
 ),
 
-title_decisions as (
+first_decided_races as (
+    -- The title is decided after the first race, in the order races were run, after which no rival could catch
+    -- the leader.
     select
         season,
         class_code,
-        min(round_number) as decided_after_round
+        min(race_order) as decided_race_order
     from championship_progression
     where is_title_decided
     group by season, class_code
 ),
 
+title_decisions as (
+    select
+        first_decided_races.season,
+        first_decided_races.class_code,
+        first_decided_races.decided_race_order,
+        rounds.round_number as decided_after_round,
+        rounds.race_name as decided_at_race_name
+    from first_decided_races
+    inner join rounds
+        on
+            first_decided_races.season = rounds.season
+            and first_decided_races.decided_race_order = rounds.race_order
+),
+
 rounds_left_when_decided as (
-    -- The rounds not cancelled that were still to race when the title was decided: those numbered after the
-    -- deciding round, and any earlier one still without results (postponed).
+    -- The rounds not cancelled that were still to race when the title was decided: those run after the deciding
+    -- race (a rescheduled round raced after the final included), and any earlier one still without results.
     select
         title_decisions.season,
         title_decisions.class_code,
@@ -92,7 +115,7 @@ rounds_left_when_decided as (
             title_decisions.season = rounds.season
             and rounds.round_status != 'cancelled'
             and (
-                title_decisions.decided_after_round < rounds.round_number
+                title_decisions.decided_race_order < rounds.race_order
                 or rounds.round_status = 'scheduled'
             )
     group by title_decisions.season, title_decisions.class_code
@@ -116,10 +139,12 @@ final as (
         leaders.scenario_code,
         leaders.class_code,
         leaders.class_order,
-        cast(last_rounds_raced.rounds_raced as integer) as rounds_raced,
-        cast(calendars.rounds_scheduled as integer) as rounds_scheduled,
+        cast(calendars.rounds_on_calendar as integer) as rounds_on_calendar,
+        cast(calendars.rounds_cancelled as integer) as rounds_cancelled,
+        cast(calendars.rounds_raced as integer) as rounds_raced,
         cast(calendars.rounds_still_to_race as integer) as rounds_still_to_race,
-        calendars.is_season_complete,
+        cast(last_races.last_raced_round as integer) as last_raced_round,
+        calendars.rounds_still_to_race = 0 as is_season_complete,
         leaders.leader_team_name,
         cast(leaders.leader_points as {{ var('points_data_type') }}) as leader_points,
         official_champions.champion_team_name,
@@ -131,16 +156,14 @@ final as (
             leaders.leader_points - coalesce(runners_up.runner_up_points, 0) as {{ var('points_data_type') }}
         ) as margin_points,
         cast(title_decisions.decided_after_round as integer) as decided_after_round,
-        rounds.race_name as decided_at_race_name,
+        title_decisions.decided_at_race_name,
         cast(rounds_left_when_decided.rounds_to_spare as integer) as rounds_to_spare,
         cast(leaders.teams_scoring as integer) as teams_scoring
     from leaders_and_runners_up as leaders
-    inner join last_rounds_raced
-        on
-            leaders.season = last_rounds_raced.season
-            and leaders.class_code = last_rounds_raced.class_code
     inner join calendars
         on leaders.season = calendars.season
+    left join last_races
+        on leaders.season = last_races.season
     left join official_champions
         on
             leaders.season = official_champions.season
@@ -153,10 +176,6 @@ final as (
         on
             leaders.season = title_decisions.season
             and leaders.class_code = title_decisions.class_code
-    left join rounds
-        on
-            title_decisions.season = rounds.season
-            and title_decisions.decided_after_round = rounds.round_number
     left join rounds_left_when_decided
         on
             title_decisions.season = rounds_left_when_decided.season

@@ -1,5 +1,6 @@
 -- The drivers' championships round by round, under each season's official scoring scenario: every driver who
--- scored in the class that season (as in fct_driver_standings) after every round with results, with the round's
+-- scored in the class that season (as in fct_driver_standings) after every round with results, in the order the
+-- races were run (race_order, by date: a round rescheduled after the final comes last), with the round's
 -- points, the running total, the position after the round (drivers on equal points share it), the gap to the
 -- leader, and the running total of bonus points the rules award that no source settles (the driver has at most
 -- that many more points).
@@ -9,9 +10,8 @@ driver_round_points as (
     select * from {{ ref('fct_driver_round_points') }}
 ),
 
-
-rounds_raced as (
-    select * from {{ ref('int_rounds_raced') }}
+rounds_statused as (
+    select * from {{ ref('int_rounds_statused') }}
 ),
 
 championship_drivers as (
@@ -33,20 +33,21 @@ driver_round_grid as (
         championship_drivers.class_code,
         championship_drivers.class_order,
         championship_drivers.driver_name,
-        rounds_raced.round_number,
+        rounds_statused.round_number,
+        rounds_statused.race_order,
         coalesce(driver_rounds.total_points, 0) as round_points,
         coalesce(driver_rounds.unchecked_bonus_points, 0) as round_unchecked_bonus_points
     from championship_drivers
-    inner join rounds_raced
+    inner join rounds_statused
         on
-            championship_drivers.season = rounds_raced.season
-            and rounds_raced.has_results
+            championship_drivers.season = rounds_statused.season
+            and rounds_statused.has_results
     left join driver_round_points as driver_rounds
         on
             championship_drivers.season = driver_rounds.season
             and championship_drivers.class_code = driver_rounds.class_code
             and championship_drivers.driver_name = driver_rounds.driver_name
-            and rounds_raced.round_number = driver_rounds.round_number
+            and rounds_statused.round_number = driver_rounds.round_number
 ),
 
 points_accumulated as (
@@ -54,11 +55,11 @@ points_accumulated as (
         *,
         sum(round_points) over (
             partition by season, class_code, driver_name
-            order by round_number rows between unbounded preceding and current row
+            order by race_order rows between unbounded preceding and current row
         ) as cumulative_points,
         sum(round_unchecked_bonus_points) over (
             partition by season, class_code, driver_name
-            order by round_number rows between unbounded preceding and current row
+            order by race_order rows between unbounded preceding and current row
         ) as cumulative_unchecked_bonus_points
     from driver_round_grid
 ),
@@ -82,6 +83,7 @@ final as (
         class_order,
         driver_name,
         round_number,
+        cast(race_order as integer) as race_order,
         cast(round_points as {{ var('points_data_type') }}) as round_points,
         cast(cumulative_points as {{ var('points_data_type') }}) as cumulative_points,
         cast(position_after_round as integer) as position_after_round,
@@ -94,4 +96,4 @@ final as (
 )
 
 select * from final
-order by season, class_order, round_number, position_after_round, driver_name
+order by season, class_order, race_order, position_after_round, driver_name

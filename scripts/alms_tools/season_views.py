@@ -41,7 +41,7 @@ def as_text(value: object) -> str:
 
 def seasons(query: Query) -> pd.DataFrame:
     return query(
-        "select season, official_scenario_name, rounds_scheduled, first_race_date, last_race_date, "
+        "select season, official_scenario_name, rounds_on_calendar, first_race_date, last_race_date, "
         "has_published_standings from marts.dim_seasons order by season desc",
         (),
     )
@@ -76,12 +76,22 @@ def champions_summary(titles: pd.DataFrame) -> pd.DataFrame:
             "Points": titles["leader_points"].map(as_text),
             "Runner-up": titles["runner_up_team_name"].map(as_text),
             "Margin": titles["margin_points"].map(as_text),
-            "Title decided after round": [
-                as_text(row.decided_after_round)
-                + (f" of {row.rounds_scheduled}" if as_text(row.decided_after_round) else "")
-                for row in titles.itertuples()
-            ],
+            "Title decided after round": [decided_after_text(row) for _, row in titles.iterrows()],
         }
+    )
+
+
+def decided_after_text(title: pd.Series) -> str:
+    """'9 (9 of 10 raced)', '9 (8 of 8 raced; 1 cancelled)': the deciding round's number, then how many of the rounds
+    not cancelled had been raced by then. A round number is not a count: with a round cancelled or rescheduled it can
+    exceed the rounds raced, so it is never written 'round 9 of 8'. Blank when the title was not decided."""
+    if not as_text(title.decided_after_round):
+        return ""
+    cancelled = int(title.rounds_cancelled)
+    to_race = int(title.rounds_on_calendar) - cancelled
+    raced_by_then = to_race - int(title.rounds_to_spare)
+    return f"{int(title.decided_after_round)} ({raced_by_then} of {to_race} raced" + (
+        f"; {cancelled} cancelled)" if cancelled else ")"
     )
 
 
@@ -101,7 +111,7 @@ def title_headline(title: pd.Series) -> str:
     else:
         still = int(title.rounds_still_to_race)
         who = (
-            f"After round {title.rounds_raced} ({still} {'round' if still == 1 else 'rounds'} still to race), "
+            f"After round {title.last_raced_round} ({still} {'round' if still == 1 else 'rounds'} still to race), "
             f"{title.leader_team_name} lead on {points(title.leader_points)}"
         )
     if as_text(title.runner_up_team_name) and not title.is_title_shared:

@@ -107,11 +107,20 @@ def test_first_screen_says_who_won_each_class_by_how_much_and_when(app: AppTest,
     assert summary["Champion"].tolist() == titles["champion_team_name"].tolist()
     assert summary["Points"].tolist() == titles["champion_total_points"].astype(str).tolist()
     assert summary["Margin"].tolist() == titles["margin_points"].map(season_views.as_text).tolist()
+    # The deciding round's number, then the rounds raced by then out of those not cancelled (never "9 of 8").
     assert summary["Title decided after round"].tolist() == [
-        f"{row.decided_after_round} of {row.rounds_scheduled}" for row in titles.itertuples()
+        f"{row.decided_after_round} ({row.rounds_raced - row.rounds_to_spare} of {row.rounds_raced} raced)"
+        for row in titles.itertuples()
     ]
     # The marts hold 2002's published champions; LMP675 went to the last race by one point.
-    assert summary.iloc[1].tolist() == ["LMP675", "KnightHawk Racing", "202", "Intersport Racing", "1", "10 of 10"]
+    assert summary.iloc[1].tolist() == [
+        "LMP675",
+        "KnightHawk Racing",
+        "202",
+        "Intersport Racing",
+        "1",
+        "10 (10 of 10 raced)",
+    ]
     text = markdown_text(app)
     assert "Audi Sport North America are champions on 243 points, 48 points ahead of Champion Racing (195)." in text
     assert "Decided after round 9 (Cadillac American Le Mans Challenge), with 1 round to spare." in text

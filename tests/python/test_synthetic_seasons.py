@@ -74,7 +74,7 @@ def test_the_wide_table_fits_the_longest_season_and_the_seasons_are_listed(synth
     assert fetch(synthetic_seasons, beyond) == [(0,)]  # beyond a season's last round the columns are empty
     assert fetch(
         synthetic_seasons,
-        "select season, official_scenario_code, rounds_scheduled, first_race_date, last_race_date, "
+        "select season, official_scenario_code, rounds_on_calendar, first_race_date, last_race_date, "
         "has_published_standings from marts.dim_seasons where season != 2002 order by season",
     ) == [
         (2003, "official_2003_synthetic", 9, date(2003, 1, 1), date(2003, 5, 1), False),
@@ -225,7 +225,7 @@ def test_the_dashboard_agrees_with_the_real_calendar(synthetic_seasons: Path, mo
     summary = app.dataframe[0].value
     assert summary["Champion"].tolist() == [f"{titles[code].leader} (leading)" for code in classes]
     assert summary["Margin"].tolist() == [shown(titles[code].margin) for code in classes]
-    decided_column = [value.split(" of ")[0] for value in summary["Title decided after round"]]
+    decided_column = [value.split(" (")[0] for value in summary["Title decided after round"]]
     assert decided_column == [str(titles[code].decided_after or "") for code in classes]
     text = " ".join(markdown.value for markdown in app.markdown)
     assert titles["LMP900"].decided_after is None and "The title is still open." in text

@@ -11,10 +11,10 @@ schedule as (
     select * from {{ ref('stg_schedule') }}
 ),
 
-scheduled_rounds as (
+calendar_rounds as (
     select
         season,
-        count(*) as rounds_scheduled,
+        count(*) as rounds_on_calendar,
         min(round_number) as first_round,
         max(round_number) as last_round
     from schedule
@@ -23,12 +23,12 @@ scheduled_rounds as (
 
 select
     seasons.season,
-    scheduled_rounds.rounds_scheduled,
-    scheduled_rounds.first_round,
-    scheduled_rounds.last_round
+    calendar_rounds.rounds_on_calendar,
+    calendar_rounds.first_round,
+    calendar_rounds.last_round
 from seasons
-inner join scheduled_rounds
-    on seasons.season = scheduled_rounds.season
+inner join calendar_rounds
+    on seasons.season = calendar_rounds.season
 where
-    scheduled_rounds.first_round != 1
-    or scheduled_rounds.last_round != scheduled_rounds.rounds_scheduled
+    calendar_rounds.first_round != 1
+    or calendar_rounds.last_round != calendar_rounds.rounds_on_calendar

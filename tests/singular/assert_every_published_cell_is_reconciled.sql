@@ -14,7 +14,7 @@ schedule as (
 rounds_per_season as (
     select
         season,
-        count(*) as rounds_scheduled
+        count(*) as rounds_on_calendar
     from schedule
     group by season
 ),
@@ -40,5 +40,5 @@ from cells_per_team
 inner join rounds_per_season
     on cells_per_team.season = rounds_per_season.season
 where
-    cells_per_team.measures != rounds_per_season.rounds_scheduled + 3
+    cells_per_team.measures != rounds_per_season.rounds_on_calendar + 3
     or cells_per_team.published_totals != 1

@@ -1,4 +1,4 @@
--- After a season's last raced round, each team's cumulative points in the championship progression are its total
+-- After a season's last race (in the order races were run), each team's cumulative points in the championship progression are its total
 -- in the standings (official scoring). Returns each team whose progression ends elsewhere, with both figures.
 with
 
@@ -10,10 +10,10 @@ team_standings as (
     select * from {{ ref('fct_team_standings') }}
 ),
 
-last_rounds as (
+last_races as (
     select
         season,
-        max(round_number) as round_number
+        max(race_order) as race_order
     from championship_progression
     group by season
 ),
@@ -21,10 +21,10 @@ last_rounds as (
 progression_ends as (
     select championship_progression.*
     from championship_progression
-    inner join last_rounds
+    inner join last_races
         on
-            championship_progression.season = last_rounds.season
-            and championship_progression.round_number = last_rounds.round_number
+            championship_progression.season = last_races.season
+            and championship_progression.race_order = last_races.race_order
 )
 
 select

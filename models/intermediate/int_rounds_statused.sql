@@ -1,12 +1,13 @@
--- One row per scheduled round: its status (raced once it has results, cancelled when round_cancellations says so,
--- else scheduled), and the most points one team can still win there under the season's official scoring (the top
--- of the scale its race type picks; none at a cancelled round). A season is added round by round (README), so a
--- round on the calendar without finishes is still to be raced, whatever its number: its points are still
--- available, and no champion is named until every round of the season that is not cancelled has results.
+-- One row per round on a season's calendar (int_rounds_dated: its dates and race order): its status (raced once it
+-- has results, cancelled when round_cancellations says so, else scheduled: still to race), and the most points one
+-- team can still win there under the season's official scoring (the top of the scale its race type picks; none at a
+-- cancelled round). A season is added round by round (README), so a round on the calendar without finishes is
+-- still to be raced, whatever its number or date: its points are still available, and no champion is named until
+-- every round of the season that is not cancelled has results.
 with
 
-schedule as (
-    select * from {{ ref('stg_schedule') }}
+rounds_dated as (
+    select * from {{ ref('int_rounds_dated') }}
 ),
 
 finishes as (
@@ -47,16 +48,20 @@ official_scale_tops as (
     group by scenario_scales.scenario_code, scenario_scales.race_type
 ),
 
-rounds_raced as (
+rounds_statused as (
     select
-        schedule.round_key,
-        schedule.season,
-        schedule.round_number,
-        schedule.race_name,
-        schedule.circuit,
-        schedule.race_date,
-        schedule.race_type,
-        schedule.overall_winner_laps,
+        rounds_dated.round_key,
+        rounds_dated.season,
+        rounds_dated.round_number,
+        rounds_dated.race_name,
+        rounds_dated.circuit,
+        rounds_dated.race_date,
+        rounds_dated.race_type,
+        rounds_dated.overall_winner_laps,
+        rounds_dated.race_order,
+        rounds_dated.is_rescheduled,
+        rounds_dated.original_race_date,
+        rounds_dated.reschedule_reason,
         rounds_with_results.round_number is not null as has_results,
         round_cancellations.round_key is not null as is_cancelled,
         round_cancellations.cancellation_reason,
@@ -69,19 +74,19 @@ rounds_raced as (
             when round_cancellations.round_key is null then coalesce(official_scale_tops.most_points_available, 0)
             else 0
         end as most_points_available
-    from schedule
+    from rounds_dated
     inner join seasons
-        on schedule.season = seasons.season
+        on rounds_dated.season = seasons.season
     left join official_scale_tops
         on
             seasons.official_scenario_code = official_scale_tops.scenario_code
-            and schedule.race_type = official_scale_tops.race_type
+            and rounds_dated.race_type = official_scale_tops.race_type
     left join rounds_with_results
         on
-            schedule.season = rounds_with_results.season
-            and schedule.round_number = rounds_with_results.round_number
+            rounds_dated.season = rounds_with_results.season
+            and rounds_dated.round_number = rounds_with_results.round_number
     left join round_cancellations
-        on schedule.round_key = round_cancellations.round_key
+        on rounds_dated.round_key = round_cancellations.round_key
 ),
 
 seasons_completed as (
@@ -89,7 +94,7 @@ seasons_completed as (
     select
         *,
         count(case when round_status = 'scheduled' then 1 end) over (partition by season) = 0 as is_season_complete
-    from rounds_raced
+    from rounds_statused
 )
 
 select * from seasons_completed
