@@ -651,7 +651,7 @@ class Cell:
             self.class_code,
             self.team,
             measure_text(self.measure),
-            shown(self.published),
+            "blank" if self.published is None else shown(self.published),
             before,
             after,
         ]

@@ -319,9 +319,8 @@ def main(argv: list[str]) -> int:
         print(stop, file=sys.stderr, flush=True)
         return 1
     except StopSignal as stop:
-        print(
-            f"Diff stopped ({stop}): both builds stopped, their temporary files removed.", file=sys.stderr, flush=True
-        )
+        left = f"what they wrote is in {arguments.keep}" if arguments.keep else "their temporary files removed"
+        print(f"Diff stopped ({stop}): both builds stopped, {left}.", file=sys.stderr, flush=True)
         return 128 + stop.signum
     sys.stdout.write(text)
     return 0
