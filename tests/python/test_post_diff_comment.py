@@ -237,6 +237,8 @@ def test_the_workflow_runs_make_diff_and_this_script_on_pull_requests() -> None:
     scripts = "\n".join(step.get("run", "") for step in steps)
     assert "make diff BASE=" in scripts and "scripts/post_diff_comment.py" in scripts
     assert workflow["jobs"]["diff"]["permissions"] == {"contents": "read", "pull-requests": "write"}
+    # zizmor does not check where a context may be used: `runner` is not available in a job's env, only in steps
+    assert "runner." not in json.dumps(workflow["jobs"]["diff"].get("env", {}))
     assert all("@" in step["uses"] and re.search(r"@[0-9a-f]{40}$", step["uses"]) for step in steps if "uses" in step)
 
 
