@@ -39,6 +39,7 @@ test-spark: setup setup-spark
 
 # What a change does to the marts and standings, as Markdown for a pull request (docs/reviewing.md): builds BASE
 # (default: the merge base with main) and the working tree into private files. OUTPUT=FILE also writes it there.
+# On a pull request, .github/workflows/make-diff.yml runs it and posts the report (scripts/post_diff_comment.py).
 diff: setup
 	$(require_venv)
 	@$(BIN)/python scripts/diff_warehouses.py $(if $(BASE),--base $(BASE)) $(if $(OUTPUT),--output $(OUTPUT)) \
@@ -76,12 +77,14 @@ $(SPARK_STAMP): requirements-spark.txt
 	.venv-spark/bin/uv pip install --quiet --compile-bytecode --python .venv-spark/bin/python -r requirements-spark.txt
 	touch $(SPARK_STAMP)
 
-# The same checks run in pre-commit (.pre-commit-config.yaml) and in CI (make test).
+# The same checks run in pre-commit (.pre-commit-config.yaml) and in CI (make test). zizmor checks the GitHub Actions
+# workflow offline (it cannot run here): schema, pinned actions, token permissions, no expression in a shell.
 lint: setup
 	$(BIN)/sqlfluff lint models tests/singular --disable-progress-bar --processes 2
 	$(BIN)/ruff check $(PYTHON_PATHS)
 	$(BIN)/ruff format --check $(PYTHON_PATHS)
 	$(BIN)/dbt-score lint --run-dbt-parse
+	$(BIN)/zizmor --offline --strict-collection --quiet .github/workflows .pre-commit-config.yaml
 
 pytest: setup
 	$(BIN)/pytest -m "not spark"

@@ -32,10 +32,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 
 import duckdb
 import yaml
+from alms_tools.processes import STOP_SIGNALS, StopSignal, child_stopped_on_exit, stop_on_signals
 from alms_tools.toolchain import dbt_executable
 from alms_tools.warehouse import warehouse_path
 from check_seeds import capped, check_seed_folder, points_data_type_problem
@@ -49,8 +49,6 @@ DUCKDB_1X_STORAGE_VERSION = 64
 DISK_FULL = re.compile(r"No space left on device|File too large|Disk quota exceeded")
 DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
 NOT_WRITABLE_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS}
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
-CHILD_GRACE_SECONDS = 5.0
 # A failed test's stored rows printed when the build refuses to publish (the rest stay queryable by the name shown).
 FAILING_ROWS_SHOWN = 10
 # Where the data tests store their failing rows (dbt_project.yml, data_tests: +schema).
@@ -64,25 +62,6 @@ class BuildStopped(Exception):
     def __init__(self, message: str, exit_code: int = 1) -> None:
         super().__init__(message)
         self.exit_code = exit_code
-
-
-class StopSignal(BaseException):
-    """SIGTERM, SIGINT (Ctrl-C) or SIGHUP arrived: unwind through the cleanup (dbt stopped, side file removed,
-    lock released), then exit 128 + the signal's number. A BaseException, so no `except Exception` swallows it."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
-
-
-def stop_on_signals() -> None:
-    def stop(signum: int, frame: FrameType | None) -> None:
-        for other in STOP_SIGNALS:  # a second signal must not cut the cleanup short
-            signal.signal(other, signal.SIG_IGN)
-        raise StopSignal(signum)
-
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, stop)
 
 
 # Paths -------------------------------------------------------------------------------------------------------
@@ -217,25 +196,6 @@ def published_file_held(published: Path) -> Iterator[None]:
 
 
 # Build, audit, publish -----------------------------------------------------------------------------------------
-
-
-@contextmanager
-def child_stopped_on_exit(process: subprocess.Popen[str]) -> Iterator[subprocess.Popen[str]]:
-    """Whatever ends the caller's block (a stop signal included), the child has ended when it exits: asked to
-    terminate, then killed after CHILD_GRACE_SECONDS. So no dbt outlives the build, still writing a side file
-    or target/ after the lock is released."""
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=CHILD_GRACE_SECONDS)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
 
 
 def run_dbt_build(side: Path, dbt_args: list[str]) -> tuple[int, str | None]:

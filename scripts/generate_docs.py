@@ -17,8 +17,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from alms_tools.processes import StopSignal, child_stopped_on_exit, stop_on_signals
 from alms_tools.toolchain import dbt_executable
-from build_warehouse import PROJECT_DIR, StopSignal, child_stopped_on_exit, published_path, shown, stop_on_signals
+from build_warehouse import PROJECT_DIR, published_path, shown
 
 SITE = "static_index.html"
 

@@ -5,6 +5,9 @@ benchmarks/ import it, and so do the tests. Installed into .venv as an editable 
   read, and comparing the marts of two DuckDB files.
 - `alms_tools.toolchain`: the dbt beside this Python, and a commit's files exported with `git archive`.
 - `alms_tools.season_views`: a season as a fan reads it (the dashboard and the report).
+- `alms_tools.words`: words for people the dashboard, the report and `make diff` share (a cell's name, an ordinal).
+- `alms_tools.processes`: a stop signal unwinds a script through its cleanup, and no child dbt outlives it
+  (`make build`, `make docs`, `make diff`).
 
 Nothing here knows where the project is: a caller passes its project folder, so a copied project (as the tests
 make) reads its own files.

@@ -13,6 +13,8 @@ from collections.abc import Callable
 import altair as alt
 import pandas as pd
 
+from alms_tools.words import measure_text
+
 Query = Callable[[str, tuple], pd.DataFrame]
 
 # Okabe & Ito's colour-blind safe palette, strongest first (its yellow last: faint on white), one shape per colour,
@@ -27,7 +29,6 @@ EVIDENCE_WORDS = {
     "season_results": "Season winners table",
     "published_points": "Published points",
 }
-MEASURE_WORDS = {"total_points": "Total points", "position_label": "Position", "display_order": "Row in the table"}
 
 
 def as_text(value: object) -> str:
@@ -473,12 +474,6 @@ def reconciliation_statuses(query: Query, season: int) -> pd.DataFrame:
             "Cells": counts["cells"].map(as_text),
         }
     )
-
-
-def measure_text(measure: str) -> str:
-    if measure.startswith("round_") and measure.endswith("_points"):
-        return f"Round {measure.removeprefix('round_').removesuffix('_points')} points"
-    return MEASURE_WORDS.get(measure, measure)
 
 
 def reconciliation_exceptions(query: Query, season: int) -> pd.DataFrame:

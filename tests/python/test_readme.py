@@ -49,11 +49,15 @@ COMMANDS = {
     "make spark": "not run (dry run): tests/python/test_spark.py builds the project on Spark",
     '.venv-spark/bin/pip install "dbt-spark[PyHive]"': "not run: illustrative, a driver for a cluster no test has",
     ".venv-spark/bin/dbt build --target cluster": "not run: illustrative, needs a Spark cluster and your profile",
-    "make diff": "not run (dry run): tests/python/test_diff.py runs the diff on committed changes",
-    "make diff BASE=HEAD~1": "not run (dry run): tests/python/test_diff.py runs `make diff BASE=HEAD~1`",
+    "make diff": "not run (dry run): tests/python/test_diff.py runs the diff on a committed change",
+    "make diff BASE=HEAD~1": "not run (dry run): tests/python/test_diff.py runs `make diff BASE=HEAD~1 OUTPUT=...`",
     "make diff OUTPUT=diff.md": "not run (dry run): tests/python/test_diff.py checks the report it writes",
-    'make diff DIFF_ARGS="--keep /tmp/alms-diff"': "not run (dry run): tests/python/test_diff.py keeps its base",
-    'make diff DIFF_ARGS="--reuse-base /tmp/alms-diff"': "not run (dry run): tests/python/test_diff.py reuses it",
+    'make diff DIFF_ARGS="--keep /tmp/alms-diff"': (
+        "not run (dry run): tests/python/test_diff.py keeps both builds (a stand-in dbt)"
+    ),
+    'make diff DIFF_ARGS="--reuse-base /tmp/alms-diff"': (
+        "not run (dry run): tests/python/test_diff.py reuses the kept base (a stand-in dbt)"
+    ),
     ".venv/bin/dbt build --select state:modified+ --defer --state /tmp/ci/base-target": (
         "not run: shows what fails (deferring into an empty file), as docs/reviewing.md explains"
     ),
