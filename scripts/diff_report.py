@@ -24,9 +24,8 @@ import duckdb
 from alms_tools.words import measure_text, ordinal
 
 MARTS = "marts"
-# Tests over several columns that define a grain, and the argument naming its columns. `integrity` is the test the
-# project had before dbt's own tests replaced it: a base commit that old still declares its grains with it.
-GRAIN_TEST_ARGUMENTS = {"unique_combination_of_columns": "combination_of_columns", "integrity": "key"}
+# Tests over several columns that define a grain, and the argument naming its columns.
+GRAIN_TEST_ARGUMENTS = {"unique_combination_of_columns": "combination_of_columns"}
 HASH_PATTERN = "[0-9a-f]{32}"
 HASH = re.compile(rf"\b{HASH_PATTERN}\b")
 LIST_LIMIT = 40

@@ -41,8 +41,7 @@ def test_a_duckdb_1x_client_reads_every_mart(warehouse: Path) -> None:
 
 def test_model_and_column_docs_are_in_the_catalog(query) -> None:
     """Every table, view and column a BI tool can browse carries its description: marts, and also the seeds (raw,
-    reference, expected) and the staging and intermediate views. (The wide table's round columns are commented
-    by its post-hook.)"""
+    reference, expected) and the staging and intermediate views."""
     undocumented = query(
         "select schema_name, table_name, column_name from duckdb_columns() "
         "where schema_name not in ('main', 'information_schema', 'pg_catalog') and not internal "
