@@ -1,5 +1,6 @@
--- After a season's last race (in the order races were run), each team's cumulative points in the championship progression are its total
--- in the standings (official scoring). Returns each team whose progression ends elsewhere, with both figures.
+-- After a season's last race (in the order races were run), each team's cumulative points in the championship
+-- progression are its total in the standings (official scoring). Returns each team whose progression ends
+-- elsewhere, with both figures.
 with
 
 championship_progression as (
@@ -39,4 +40,6 @@ left join progression_ends
         team_standings.season = progression_ends.season
         and team_standings.class_code = progression_ends.class_code
         and team_standings.team_name = progression_ends.team_name
-where progression_ends.cumulative_points is null or progression_ends.cumulative_points != team_standings.total_points
+where
+    progression_ends.cumulative_points is null
+    or progression_ends.cumulative_points != team_standings.total_points
