@@ -7,6 +7,7 @@ the rename). Run it with the stand-in venv's python so that `dbt` is the stand-i
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import sys
@@ -15,8 +16,11 @@ from pathlib import Path
 
 def main(argv: list[str]) -> int:
     project, step, *arguments = argv
-    sys.path.insert(0, str(Path(project) / "scripts"))
-    import build_warehouse
+    # The copy's own script (its PROJECT_DIR is the copy), loaded from its file.
+    spec = importlib.util.spec_from_file_location("build_warehouse", Path(project) / "scripts" / "build_warehouse.py")
+    assert spec is not None and spec.loader is not None
+    build_warehouse = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_warehouse)
 
     def killed(*_args: object, **_kwargs: object) -> None:
         os.kill(os.getpid(), signal.SIGKILL)

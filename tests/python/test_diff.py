@@ -26,8 +26,7 @@ import diff_report
 import diff_warehouses
 import duckdb
 import pytest
-from conftest import DEADLINE_S, PROJECT_DIR, edit_rows, standin_venv, wait_until
-from test_build_signals import children_of, is_running
+from conftest import DEADLINE_S, PROJECT_DIR, children_of, edit_rows, is_running, standin_venv, wait_until
 
 HASH = re.compile(r"\b[0-9a-f]{32}\b")
 MARKDOWN_BLOCK = re.compile(r"^````markdown\n(.*?)^````", re.MULTILINE | re.DOTALL)
