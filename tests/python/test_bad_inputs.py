@@ -23,7 +23,6 @@ from conftest import (
     file_digest,
     read_rows,
     run_build,
-    run_dbt,
     set_cell,
     write_rows,
 )
@@ -435,27 +434,6 @@ def printed_rows(output: str, test: str) -> str:
             break
         block.append(line)
     return "\n".join(block)
-
-
-@pytest.mark.slow
-def test_dbt_test_on_a_seed_selects_every_test_of_the_seed(tmp_path: Path) -> None:
-    """`dbt test --select finishes` (docs/testing.md) runs the tests attached to the finishes seed: dbt's default
-    (eager) selection takes every test that reads it, those that read other seeds too. `dbt ls` says which, from the
-    project alone."""
-    project = copy_project(tmp_path / "project")
-
-    completed = run_dbt(
-        project, tmp_path / "unused.duckdb", "ls", "--select", "finishes", "--resource-type", "test", "--output", "name"
-    )
-
-    assert completed.returncode == 0, completed.stdout[-3000:]
-    listed = set(completed.stdout.split())
-    assert {
-        "accepted_range_finishes_laps__0",
-        "not_null_finishes_note",
-        "relationships_finishes_class_code__class_code__ref_classes_",
-        "finishes_identified_cars_join_their_entry",
-    } <= listed, sorted(listed)
 
 
 def test_the_pre_check_report_is_capped(published: Path, tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
-"""Plain dbt, started from another folder, writes the project's warehouse (profiles.yml takes a relative path from
-the project folder), never the folder it was started in, nor another clone's."""
+"""Plain dbt, started from another folder, opens the project's warehouse (profiles.yml takes a relative path from
+the project folder), never a file in the folder it was started in, nor another clone's. Each test runs `dbt debug`,
+whose connection check opens (and so creates) the profile's DuckDB file, without parsing the project."""
 
 from __future__ import annotations
 
@@ -21,12 +22,12 @@ def clone(destination: Path) -> Path:
 
 
 def plain_dbt(cwd: Path, project: str, warehouse: str | None) -> subprocess.CompletedProcess[str]:
-    """Plain `dbt seed` of one seed, started in `cwd`, with `project` as project and profiles folder."""
+    """Plain `dbt debug`, started in `cwd`, with `project` as project and profiles folder."""
     env = {key: value for key, value in os.environ.items() if key not in ("DBT_PROFILES_DIR", "ALMS_DUCKDB_PATH")}
     if warehouse is not None:
         env["ALMS_DUCKDB_PATH"] = warehouse
     return subprocess.run(
-        [str(BIN_DIR / "dbt"), "seed", "--select", "classes", "--project-dir", project, "--profiles-dir", project],
+        [str(BIN_DIR / "dbt"), "debug", "--project-dir", project, "--profiles-dir", project],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -36,7 +37,7 @@ def plain_dbt(cwd: Path, project: str, warehouse: str | None) -> subprocess.Comp
 
 
 def test_plain_dbt_from_models_writes_the_projects_warehouse(tmp_path: Path) -> None:
-    """`cd models && ../.venv/bin/dbt seed --project-dir .. --profiles-dir ..` with a relative ALMS_DUCKDB_PATH."""
+    """`cd models && ../.venv/bin/dbt debug --project-dir .. --profiles-dir ..` with a relative ALMS_DUCKDB_PATH."""
     project = clone(tmp_path / "a")
     result = plain_dbt(project / "models", "..", "warehouse/relative.duckdb")
     assert result.returncode == 0, result.stdout[-3000:]
