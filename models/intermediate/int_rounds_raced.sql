@@ -52,6 +52,7 @@ rounds_raced as (
         schedule.round_key,
         schedule.season,
         schedule.round_number,
+        schedule.race_code,
         schedule.race_name,
         schedule.circuit,
         schedule.race_date,
