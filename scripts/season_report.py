@@ -46,7 +46,7 @@ nav.toc li { break-inside: avoid; }
 figure { margin: 0.4em 0; } figure svg { max-width: 100%; height: auto; }
 section.keep { break-inside: avoid; }
 h2, h3, h4 { break-after: avoid; }
-@media (max-width: 640px) { body { margin: 0.8em auto; } h1 { font-size: 1.6em; } }
+@media (max-width: 640px) { body { margin: 0.8em auto; padding: 0 0.6em; } h1 { font-size: 1.6em; } }
 @page { margin: 14mm 12mm; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; }

@@ -51,7 +51,7 @@ STYLE = (
 .alms tr.flagged td { background: #fff3d6; }
 .alms td.cancelled-row { color: #7a4b00; font-style: italic; }
 .alms table.plain td.nowrap { white-space: nowrap; }
-.alms table.race { width: auto; min-width: min(100%, 40em); max-width: 60em; }
+.alms table.race { width: 100%; max-width: 54em; }
 .alms table.race td.team { min-width: 9em; }
 
 /* The results matrix: rows of teams or drivers, a column per race; name and points pinned when it scrolls. */
@@ -71,9 +71,10 @@ STYLE = (
 .alms table.matrix td.cell small { display: block; font-size: 0.72em; line-height: 1.1; color: #333; }
 .alms table.matrix td.pole b { text-decoration: underline; }
 .alms table.matrix td.most-laps b { font-style: italic; }
-.alms table.matrix .cancelled { background: repeating-linear-gradient(45deg, #f1f1f1, #f1f1f1 4px, #fff 4px,
-                                #fff 8px); color: #7a4b00; }
+.alms .cancelled { background: repeating-linear-gradient(45deg, #e4e4e4, #e4e4e4 3px, #fff 3px, #fff 6px);
+                   color: #7a4b00; }
 .alms table.matrix .extra { text-align: right; white-space: nowrap; }
+.alms table.matrix th.extra { white-space: normal; min-width: 4.5em; max-width: 7em; }
 .alms .key { display: flex; flex-wrap: wrap; gap: 4px 12px; font-size: 0.82em; color: #333; margin: 0.2em 0 0.8em; }
 .alms .key span.swatch { display: inline-block; width: 1.1em; height: 1.1em; vertical-align: -0.2em;
                          border: 1px solid #b9bec5; margin-right: 4px; }
@@ -90,7 +91,11 @@ STYLE = (
   .alms table.stack td { border: none; padding: 1px 4px; text-align: left; white-space: normal; }
   .alms table.stack td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; color: #5a6068; }
   .alms table.stack td:empty { display: none; }
-  .alms table.standings th, .alms table.standings td { padding: 3px 4px; }
+  .alms table.standings { font-size: 0.92em; }
+  .alms table.race td.num { white-space: normal; }
+  .alms table.race td.team { min-width: 6.5em; }
+  .alms table.race th, .alms table.race td { padding: 3px 4px; }
+  .alms table.standings th, .alms table.standings td { padding: 3px 3px; }
   .alms table.matrix .name { width: 8.6em; min-width: 8.6em; max-width: 8.6em; }
   .alms table.matrix .total { left: 8.6em; width: 2.9em; min-width: 2.9em; }
   .alms table.matrix .name small { display: none; }

@@ -659,24 +659,47 @@ def test_an_added_nine_round_season_reads_the_same_way(three_seasons: Path, monk
 
 def test_the_page_fits_a_phone_and_a_tablet_from_the_first_load(warehouse: Path, tmp_path: Path) -> None:
     """One browser, one fresh server (its first page load also runs the app for the first time): at 390 and 800 px
-    nothing but the results matrices (which scroll sideways, name and points pinned) reaches past the window, and
-    the page draws the first screen on the first load, no retries."""
+    nothing but the results matrices (which scroll sideways, name and points pinned) reaches past the window, on the
+    dashboard and in the report; and the page draws the first screen on the first load, no retries."""
     try:
         browser.chromium_path()
     except browser.BrowserMissing:
         pytest.skip("no Chromium here (Debian package 'chromium'); .ci/run installs it so CI never skips")
-    marker = "KnightHawk Racing are champions on 202 points"
+    marker = "Audi Sport North America are champions on 243 points"  # LMP900: its table is the widest (Poles)
     with (
         browser.dashboard_server(PROJECT_DIR, warehouse, tmp_path / "streamlit.log") as address,
         browser.chromium() as chromium,
     ):
         for width in (390, 800):
-            page = browser.open_dashboard(chromium, address + "?class=LMP675", width, marker, timeout=180)
+            page = browser.open_dashboard(chromium, address, width, marker, timeout=180)
             text = page.evaluate("document.body.innerText")
-            assert "Intersport Racing" in text and "Deploy" not in text
+            assert "Champion Racing" in text and "Deploy" not in text
             browser.fit_to_content(page, marker, timeout=180)
             layout = browser.horizontal_overflow(page)
             assert layout["offenders"] == [] and layout["document"] <= width and layout["main"] <= width, layout
             scroller = page.locator(".matrix-scroll:visible").first
             assert scroller.evaluate("el => el.scrollWidth > el.clientWidth") is (width == 390)
+            page.close()
+        # The report draws the same tables with the same stylesheet, every race's results included.
+        report = tmp_path / "season_2002.html"
+        written = subprocess.run(
+            [
+                sys.executable,
+                str(PROJECT_DIR / "scripts" / "season_report.py"),
+                "--warehouse",
+                str(warehouse),
+                "--output",
+                str(report),
+                "--no-pdf",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert written.returncode == 0, written.stderr
+        for width in (390, 800):
+            page = chromium.new_page(viewport={"width": width, "height": 900})
+            page.goto(report.as_uri())
+            layout = browser.horizontal_overflow(page)
+            assert layout["offenders"] == [] and layout["document"] <= width, layout
             page.close()
