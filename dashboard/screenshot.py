@@ -25,11 +25,17 @@ from PIL import Image
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 MARKER = "Who won, and how"
-# docs/images: (file, address, width, height kept from the top of the page)
+# docs/images: (file, address, width): each the season page from its title to the first results matrix's key.
 DOCS_PICTURES = [
-    ("season-2002.png", "?season=2002&class=LMP675", 1400, 1900),
-    ("season-2002-phone.png", "?season=2002&class=LMP675", 390, 2300),
+    ("season-2002.png", "?season=2002&class=LMP675", 1400),
+    ("season-2002-phone.png", "?season=2002&class=LMP675", 390),
 ]
+# The page's title to the colour key under the first results matrix on show, in the full-page capture's pixels.
+SEASON_PAGE = """() => {
+    const title = document.querySelector('h1').getBoundingClientRect();
+    const key = [...document.querySelectorAll('.key')].find(k => k.offsetParent).getBoundingClientRect();
+    return [Math.max(0, Math.floor(title.top) - 24), Math.ceil(key.bottom) + 16];
+}"""
 
 
 @contextlib.contextmanager
@@ -44,11 +50,11 @@ def dashboard(url: str | None, warehouse: Path) -> Iterator[str]:
         yield address
 
 
-def reduced(path: Path, keep_height: int) -> None:
-    """Keep the top `keep_height` pixels and store the picture with a palette: a few tens of KB, text still sharp."""
+def reduced(path: Path, top: int, bottom: int) -> None:
+    """Keep the rows from `top` to `bottom` and store the picture with a palette: tens of KB, text still sharp."""
     image = Image.open(path).convert("RGB")
-    image = image.crop((0, 0, image.width, min(image.height, keep_height)))
-    image.quantize(colors=96, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path, optimize=True)
+    image = image.crop((0, top, image.width, min(image.height, bottom)))
+    image.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(path, optimize=True)
 
 
 def main() -> None:
@@ -72,14 +78,13 @@ def main() -> None:
         with dashboard(arguments.url, warehouse) as address, browser.chromium() as chromium:
             base = address.split("?")[0].rstrip("/") + "/"
             if arguments.docs:
-                for file, query, width, keep in DOCS_PICTURES:
-                    page = chromium.new_page(viewport={"width": width, "height": 900})
-                    page.goto(base + query, wait_until="domcontentloaded")
-                    browser.wait_until_rendered(page, MARKER, arguments.timeout)
+                for file, query, width in DOCS_PICTURES:
+                    page = browser.open_dashboard(chromium, base + query, width, MARKER, arguments.timeout)
                     path = arguments.out / file
                     browser.capture(page, path, MARKER, arguments.timeout)
+                    top, bottom = page.evaluate(SEASON_PAGE)
                     page.close()
-                    reduced(path, keep)
+                    reduced(path, top, bottom)
                     print(f"{path} ({path.stat().st_size // 1024} KiB)")
                 return
             for width in arguments.widths:
