@@ -933,13 +933,17 @@ def race(query: Query, season: int, race_code: str) -> Race:
             f"Places with no result ({'; '.join(gaps)}): no source gives the car that finished there, so the "
             "positions jump."
         )
-    unknown = results["finish_status"].isin(["unknown"]).any() or results["laps"].isna().any()
-    if unknown:
-        notes.append(
-            "'not known': no source says whether the car was running at the finish; laps are blank where no source "
-            "gives them ('at most N laps' where one only says how early the car stopped). A car number is blank "
-            "where no source identifies the car."
-        )
+    unknowns = [
+        "'not known': no source says whether the car was running at the finish."
+        if (results["finish_status"] == "unknown").any()
+        else "",
+        "Laps are blank where no source gives them ('at most N laps' where one only says how early the car stopped)."
+        if results["laps"].isna().any()
+        else "",
+        "A car number is blank where no source identifies the car." if results["car_number"].isna().any() else "",
+    ]
+    if any(unknowns):
+        notes.append(" ".join(sentence for sentence in unknowns if sentence))
     if (~results["is_team_scoring_result"].astype(bool) & results["points"].gt(0)).any():
         notes.append("Points marked 'not counted' went to a team's second car: a team scores with its best car only.")
     return Race(about, len(rounds), classes, notes)
