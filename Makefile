@@ -13,7 +13,8 @@ SPARK_STAMP := .venv-spark/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 PYTHON_PATHS := scripts tests dashboard benchmarks
 
-.PHONY: build test test-fast test-spark setup setup-spark lint pytest docs dashboard report benchmark spark clean diff
+.PHONY: build test test-fast test-spark setup setup-spark lint pytest docs dashboard report screenshots benchmark spark \
+	clean diff
 
 # One line, before anything runs, when .venv exists but cannot run the build (e.g. the Python it was made from
 # is gone): rebuilding it is the user's call. BUILD_ARGS: e.g. --no-wait, --wait-seconds 60, or dbt build options.
@@ -101,10 +102,16 @@ docs: setup
 dashboard: setup
 	$(BIN)/streamlit run dashboard/app.py --browser.gatherUsageStats false
 
-# One self-contained HTML file (inline SVG charts, no script, opens offline): reports/season_<year>.html.
-# REPORT_ARGS: e.g. --season 2002 --output /tmp/alms-2002.html
+# The season as a document: one self-contained HTML file (inline SVG charts, no script, opens offline) and its PDF,
+# printed offline by the machine's Chromium through Playwright: reports/season_<year>.html and .pdf.
+# REPORT_ARGS: e.g. --season 2002 --output /tmp/alms-2002.html --paper Letter, or --no-pdf
 report: setup
 	$(BIN)/python scripts/season_report.py $(REPORT_ARGS)
+
+# The README's pictures of the season page (docs/images/*.png, a few tens of KB each): the dashboard started on a
+# free local port over warehouse/alms.duckdb, captured by Playwright driving the machine's Chromium.
+screenshots: setup
+	$(BIN)/python dashboard/screenshot.py --docs --out docs/images $(SCREENSHOT_ARGS)
 
 # Not part of the tests (about an hour): writes docs/benchmarks.md. BENCHMARK_ARGS: options of
 # benchmarks/benchmark.py, e.g. --compare-ref <git ref> (pair the warm build and compare every mart with that ref's).

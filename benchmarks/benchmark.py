@@ -93,7 +93,7 @@ def generate(directory: Path, finishes: int) -> int:
         where car_slot = 1 or team_number <= {TWO_CAR_TEAMS};
         create table schedule as
         select cast(3000 + season as integer) as season, cast(round_number as integer) as round_number,
-            'Synthetic race ' || round_number as race_name,
+            null::varchar as race_code, 'Synthetic race ' || round_number as race_name,
             'Synthetic circuit' as circuit, date '2002-03-16' + cast(21 * round_number as integer) as race_date,
             case when round_number in (1, {ROUNDS_PER_SEASON}) then 'endurance' else 'standard' end as race_type,
             case when round_number in (1, {ROUNDS_PER_SEASON}) then 350 else 120 end as overall_winner_laps,

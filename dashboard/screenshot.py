@@ -1,206 +1,104 @@
-"""Screenshots of the dashboard as a browser shows it once the app has finished rendering.
+"""Screenshots of the season dashboard as a browser shows it, through Playwright driving the machine's Chromium
+(alms_tools.browser: it waits for the app to finish rendering and captures the whole page at the width asked for).
 
-Chromium's `--screenshot` takes its picture when the page's own resources have loaded: a Streamlit page fills in
-later, over a websocket, once the script's run ends. On a freshly started server the first run imports the app's
-libraries and reads the warehouse, so the first captures were blank below the toolbar. This drives headless Chromium
-over the DevTools protocol instead and waits until the app says it is idle (no "running" status widget), the
-expected text is on the page and every chart has drawn, then captures the whole page and each section.
+    make screenshots            # the README's pictures, into docs/images/ (the dashboard started on a free port)
+    .venv/bin/python dashboard/screenshot.py --out /tmp/screens --widths 1400 800 390 --sections
+    .venv/bin/python dashboard/screenshot.py --url 'http://127.0.0.1:8501/?season=2002&class=GT' --out /tmp/screens
 
-    .venv/bin/python dashboard/screenshot.py http://127.0.0.1:8501/?season=2002 --out /tmp/screens --name 2002
+Without --url it starts the dashboard itself on the warehouse (ALMS_DUCKDB_PATH, default warehouse/alms.duckdb).
+--docs writes the small pictures docs/images/ keeps (the season page at 1400 and at 390 px, cropped and reduced to
+a palette of colours); without it every capture is written whole.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import base64
 import contextlib
-import itertools
-import json
-import re
-import shutil
-import subprocess
+import sys
 import tempfile
-import time
-import urllib.request
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import websockets
+from alms_tools import browser
+from alms_tools.warehouse import WarehouseUnreadable, connect_read_only, warehouse_path
+from PIL import Image
 
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--hide-scrollbars",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--remote-debugging-port=0",
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+MARKER = "Who won, and how"
+# docs/images: (file, address, width): each the season page from its title to the first results matrix's key.
+DOCS_PICTURES = [
+    ("season-2002.png", "?season=2002&class=LMP675", 1400),
+    ("season-2002-phone.png", "?season=2002&class=LMP675", 390),
 ]
-# The app is idle, shows `marker`, and every chart on show (not in a hidden tab) has drawn.
-READY = """(() => {
-    const running = document.querySelector('[data-testid="stStatusWidget"]');
-    const stale = document.querySelector('[data-stale="true"]');
-    const shown = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].filter(c => c.offsetParent);
-    const drawn = shown.every(c => c.querySelector('svg, canvas'));
-    return !running && !stale && document.body.innerText.includes(MARKER) && drawn;
-})()"""
-SECTIONS = """(() => {
-    const main = document.querySelector('[data-testid="stMain"]') || document.scrollingElement;
-    return {height: main.scrollHeight, headers: [...document.querySelectorAll('h2')].map(h => {
-        const box = h.getBoundingClientRect();
-        return {text: h.innerText.trim(), top: box.top + (main.scrollTop || 0)};
-    })};
-})()"""
+# The page's title to the colour key under the first results matrix on show, in the full-page capture's pixels.
+SEASON_PAGE = """() => {
+    const title = document.querySelector('h1').getBoundingClientRect();
+    const key = [...document.querySelectorAll('.key')].find(k => k.offsetParent).getBoundingClientRect();
+    return [Math.max(0, Math.floor(title.top) - 24), Math.ceil(key.bottom) + 16];
+}"""
 
 
-class Page:
-    """One Chromium tab over the DevTools protocol."""
-
-    def __init__(self, socket: Any) -> None:
-        self.socket = socket
-        self.ids = itertools.count(1)
-
-    async def send(self, method: str, **params: object) -> dict:
-        message_id = next(self.ids)
-        await self.socket.send(json.dumps({"id": message_id, "method": method, "params": params}))
-        while True:
-            reply = json.loads(await self.socket.recv())
-            if reply.get("id") == message_id:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                return reply.get("result", {})
-
-    async def evaluate(self, expression: str) -> Any:
-        result = await self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
-        return result.get("result", {}).get("value")
-
-    async def wait_until_rendered(self, marker: str, timeout: float) -> None:
-        """Poll until the app is idle with `marker` shown and its charts drawn, then once more after a pause (a
-        rerun can start right after the first run)."""
-        expression = READY.replace("MARKER", json.dumps(marker))
-        deadline = time.monotonic() + timeout
-        settled = 0
-        while settled < 3:
-            if time.monotonic() > deadline:
-                text = await self.evaluate("document.body.innerText.slice(0, 500)")
-                raise TimeoutError(f"the app did not finish rendering {marker!r} in {timeout:.0f} s: {text!r}")
-            settled = settled + 1 if await self.evaluate(expression) else 0
-            await asyncio.sleep(0.5)
-
-    async def resize(self, width: int, height: int) -> None:
-        await self.send(
-            "Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False
-        )
-
-    async def capture(self, path: Path) -> None:
-        shot = await self.send("Page.captureScreenshot", format="png")
-        path.write_bytes(base64.b64decode(shot["data"]))
+@contextlib.contextmanager
+def dashboard(url: str | None, warehouse: Path) -> Iterator[str]:
+    if url:
+        yield url
+        return
+    with (
+        tempfile.TemporaryDirectory(prefix="alms-screens-") as folder,
+        browser.dashboard_server(PROJECT_DIR, warehouse, Path(folder) / "streamlit.log") as address,
+    ):
+        yield address
 
 
-@contextlib.asynccontextmanager
-async def chromium_page(width: int = 1400, height: int = 1200) -> AsyncIterator[Page]:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        raise FileNotFoundError("no Chromium here (Debian package 'chromium')")
-    # Chromium's helper processes can still write to the profile as it exits: a leftover file is not an error.
-    with tempfile.TemporaryDirectory(prefix="dashboard-chromium-", ignore_cleanup_errors=True) as profile:
-        process = subprocess.Popen(
-            [chromium, *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}", "about:blank"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            address = page_address(devtools_port(process))
-            async with websockets.connect(address, max_size=None) as socket:
-                page = Page(socket)
-                await page.send("Page.enable")
-                await page.resize(width, height)
-                yield page
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def page_address(port: int, attempts: int = 100) -> str:
-    """The DevTools address of Chromium's first tab (listed a moment after the port opens)."""
-    for _ in range(attempts):
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as response:
-            pages = [target for target in json.load(response) if target["type"] == "page"]
-        if pages:
-            return pages[0]["webSocketDebuggerUrl"]
-        time.sleep(0.1)
-    raise RuntimeError("Chromium opened no tab")
-
-
-def devtools_port(process: subprocess.Popen) -> int:
-    """The port Chromium chose (--remote-debugging-port=0), from the line it prints on stderr."""
-    assert process.stderr is not None
-    for line in process.stderr:
-        found = re.search(r"DevTools listening on ws://[^:]+:(\d+)/", line)
-        if found:
-            return int(found.group(1))
-    raise RuntimeError("Chromium exited before opening its DevTools port")
-
-
-async def open_rendered(page: Page, url: str, marker: str, timeout: float) -> None:
-    await page.send("Page.navigate", url=url)
-    await page.wait_until_rendered(marker, timeout)
-
-
-async def capture_sections(page: Page, out: Path, name: str, width: int, marker: str, timeout: float) -> list[Path]:
-    """The whole page as one tall PNG, then one PNG per section (from one h2 header to the next)."""
-    from PIL import Image
-
-    layout = await page.evaluate(SECTIONS)
-    await page.resize(width, int(layout["height"]) + 200)
-    await asyncio.sleep(1.0)  # elements re-measure (and charts redraw) on a resize
-    await page.wait_until_rendered(marker, timeout)
-    layout = await page.evaluate(SECTIONS)
-    whole = out / f"{name}-full.png"
-    await page.capture(whole)
-    paths = [whole]
-    image = Image.open(whole)
-    headers = layout["headers"]
-    for index, header in enumerate(headers):
-        top = max(0, int(header["top"]) - 20)
-        bottom = int(headers[index + 1]["top"]) - 20 if index + 1 < len(headers) else image.height
-        slug = re.sub(r"[^a-z0-9]+", "-", header["text"].lower()).strip("-")
-        path = out / f"{name}-{index + 1:02d}-{slug}.png"
-        image.crop((0, top, image.width, max(bottom, top + 50))).save(path)
-        paths.append(path)
-    return paths
-
-
-async def screenshot(url: str, out: Path, name: str, marker: str, width: int, timeout: float) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    async with chromium_page(width) as page:
-        await open_rendered(page, url, marker, timeout)
-        return await capture_sections(page, out, name, width, marker, timeout)
+def reduced(path: Path, top: int, bottom: int) -> None:
+    """Keep the rows from `top` to `bottom` and store the picture with a palette: tens of KB, text still sharp."""
+    image = Image.open(path).convert("RGB")
+    image = image.crop((0, top, image.width, min(image.height, bottom)))
+    image.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(path, optimize=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("url", help="the dashboard's address, e.g. http://127.0.0.1:8501/?season=2002&class=GT")
+    parser.add_argument("--url", help="a running dashboard's address (default: start one on the warehouse)")
     parser.add_argument("--out", type=Path, required=True, help="folder for the PNG files")
+    parser.add_argument("--docs", action="store_true", help="write the README's pictures (docs/images)")
+    parser.add_argument("--widths", type=int, nargs="+", default=[1400, 800, 390])
+    parser.add_argument("--query", default="?season=2002", help="the address's query, e.g. ?season=2002&class=GT")
     parser.add_argument("--name", default="dashboard", help="file name prefix")
-    parser.add_argument("--marker", default="Who won, and how", help="text that shows the app has rendered")
-    parser.add_argument("--width", type=int, default=1400)
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for the app to render")
+    parser.add_argument("--sections", action="store_true", help="also one PNG per section")
+    parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for the app to render")
     arguments = parser.parse_args()
-    for path in asyncio.run(
-        screenshot(arguments.url, arguments.out, arguments.name, arguments.marker, arguments.width, arguments.timeout)
-    ):
-        print(path)
+    warehouse = warehouse_path(PROJECT_DIR)
+    if not arguments.url:
+        try:
+            connect_read_only(warehouse).close()
+        except WarehouseUnreadable as problem:
+            sys.exit(str(problem))
+    try:
+        with dashboard(arguments.url, warehouse) as address, browser.chromium() as chromium:
+            base = address.split("?")[0].rstrip("/") + "/"
+            if arguments.docs:
+                for file, query, width in DOCS_PICTURES:
+                    page = browser.open_dashboard(chromium, base + query, width, MARKER, arguments.timeout)
+                    path = arguments.out / file
+                    browser.capture(page, path, MARKER, arguments.timeout)
+                    top, bottom = page.evaluate(SEASON_PAGE)
+                    page.close()
+                    reduced(path, top, bottom)
+                    print(f"{path} ({path.stat().st_size // 1024} KiB)")
+                return
+            for width in arguments.widths:
+                page = browser.open_dashboard(
+                    chromium, base + arguments.query.lstrip("/"), width, MARKER, arguments.timeout
+                )
+                paths = browser.capture(
+                    page, arguments.out / f"{arguments.name}-{width}.png", MARKER, arguments.timeout, arguments.sections
+                )
+                page.close()
+                for path in paths:
+                    print(path)
+    except browser.BrowserMissing as problem:
+        sys.exit(str(problem))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ rounds_rescheduled as (
         schedule.round_key,
         schedule.season,
         schedule.round_number,
+        schedule.race_code,
         schedule.race_name,
         schedule.circuit,
         schedule.race_date,

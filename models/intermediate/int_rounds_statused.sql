@@ -53,6 +53,7 @@ rounds_statused as (
         rounds_dated.round_key,
         rounds_dated.season,
         rounds_dated.round_number,
+        rounds_dated.race_code,
         rounds_dated.race_name,
         rounds_dated.circuit,
         rounds_dated.race_date,

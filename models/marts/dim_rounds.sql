@@ -12,6 +12,7 @@ final as (
         round_key,
         season,
         round_number,
+        race_code,
         race_name,
         circuit,
         race_date,

@@ -261,7 +261,7 @@ CASES: list[tuple[str, Breakage, str]] = [
     (
         "short row",
         edit_rows("raw/schedule.csv", lambda rows: [*rows[:2], rows[2][:3], *rows[3:]]),
-        "schedule.csv:3: 3 values for 8 columns",
+        "schedule.csv:3: 3 values for 9 columns",
     ),
     (
         "seed without column_types",
