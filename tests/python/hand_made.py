@@ -35,11 +35,16 @@ def with_cancellations(source: Path, destination: Path) -> Path:
         for mart in ROUND_MARTS:
             connection.execute(f"delete from marts.{mart} where season = 2002 and round_number = 6")
         connection.execute("update marts.fct_team_standings set round_6_points = null where season = 2002")
+        connection.execute(
+            "update marts.dim_seasons set rounds_cancelled = 1, rounds_raced = rounds_raced - 1 where season = 2002"
+        )
         for season, status, reason in ((2004, "cancelled", "the series was not run"), (2005, "scheduled", None)):
+            cancelled = 3 if status == "cancelled" else 0
             connection.execute(
-                "insert into marts.dim_seasons select * replace (? as season, false as has_published_standings) "
-                "from marts.dim_seasons where season = 2002",
-                [season],
+                "insert into marts.dim_seasons select * replace (? as season, false as has_published_standings, "
+                "3 as rounds_on_calendar, ? as rounds_cancelled, 0 as rounds_raced, ? as rounds_still_to_race, "
+                "null as last_raced_round) from marts.dim_seasons where season = 2002",
+                [season, cancelled, 3 - cancelled],
             )
             connection.execute(
                 "insert into marts.dim_rounds select * replace (? as season, "

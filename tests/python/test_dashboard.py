@@ -629,7 +629,9 @@ def test_seasons_without_results_say_what_they_have(with_cancellations: Path, mo
 # An added season ---------------------------------------------------------------------------------------------
 
 
-def test_an_added_nine_round_season_reads_the_same_way(synthetic_seasons: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_added_nine_round_season_reads_the_same_way(
+    synthetic_seasons: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The nine-round synthetic 2003 season of synthetic_seasons.py (seed rows only, no race codes), in the build
     that adds it."""
     three_seasons = synthetic_seasons / "warehouse" / "alms.duckdb"
