@@ -4,9 +4,10 @@ dbt's seed loader turns a Latin-1 byte, a CRLF line or an empty file into a trac
 silently accepts a header-only file, a repeated header name or `two` in an integer column of a seed
 without types. This check reads each seed's declared `column_types` from its folder's YAML and reports
 one message per problem: file, line, column and what was expected. Text keys (teams, aliases, drivers,
-car keys, codes) must be NFC-normalised and free of control characters and invisible spaces, so that
-two spellings that look the same are one value on every target (Spark has no NFC function; the DuckDB
-staging models normalise again). The report is capped: the first MAX_SHOWN problems, then a count.
+car keys, codes) must be NFC-normalised and free of control characters, invisible spaces and runs of
+spaces, so that two spellings that look the same are one value on every target (Spark has no NFC
+function; the DuckDB staging models normalise again); "Lucas  Lühr" would be a second driver. The
+report is capped: the first MAX_SHOWN problems, then a count.
 
 Usage: python scripts/check_seeds.py [seeds folder]   (exit 1 when a problem is found)
 """
@@ -31,6 +32,8 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DECIMAL_TYPE = re.compile(r"decimal\(\s*(\d+)\s*,\s*(\d+)\s*\)", re.IGNORECASE)
 # A column type set by a dbt var in the seeds YAML, e.g. points: "{{ var('points_data_type') }}".
 VAR_REFERENCE = re.compile(r"\{\{\s*var\(\s*['\"](\w+)['\"]\s*\)\s*\}\}")
+# Two or more plain spaces in a row inside a key: "Lucas  Lühr" and "Lucas Lühr" would be two drivers.
+SPACE_RUN = re.compile(r" {2,}")
 MAX_SHOWN = 20
 # The var that types every points column (dbt_project.yml): integer, or an exact decimal(p, s) that can hold a
 # season's totals. Spaces and case do not matter; anything else (a float, text, a typo) is refused before dbt runs.
@@ -52,6 +55,8 @@ TEXT_KEYS = frozenset(
         "team_alias",
         "team_name",
         "driver_name",
+        "other_driver_name",
+        "compared_driver_name",
         "race_type",
         "scale_code",
         "scenario_code",
@@ -67,8 +72,8 @@ def character_name(character: str) -> str:
 
 
 def text_problem(value: str, is_key: bool) -> str | None:
-    """Why a text value is unsafe as data: a control character anywhere; in a key, an invisible space or
-    a spelling that is not NFC (decomposed accents look identical but compare different)."""
+    """Why a text value is unsafe as data: a control character anywhere; in a key, an invisible space, a run of
+    spaces, or a spelling that is not NFC (decomposed accents look identical but compare different)."""
     if is_key and value != value.strip():
         return "a leading or trailing space; remove it"
     for index, character in enumerate(value, 1):
@@ -77,6 +82,8 @@ def text_problem(value: str, is_key: bool) -> str | None:
             return f"{character_name(character)} at character {index}; remove it"
         if is_key and (category == "Cf" or (category == "Zs" and character != " ")):
             return f"invisible {character_name(character)} at character {index}; type a plain space or remove it"
+    if is_key and (run := SPACE_RUN.search(value)):
+        return f"a run of {len(run[0])} spaces at character {run.start() + 1}; type one space"
     if is_key and not unicodedata.is_normalized("NFC", value):
         return "a spelling not in Unicode NFC form (decomposed accents, e.g. pasted from macOS); save it NFC-normalised"
     return None

@@ -241,7 +241,7 @@ def bonuses(
 ) -> tuple[dict[DriverRound, Decimal], dict[DriverRound, Decimal]]:
     """(round, class, driver) -> bonus points credited (each row once, for a kind the season's rules award), and
     -> bonus points the rules award that no row settles (a class's pole without a row; the most-laps point of the
-    driver's car without a row for any of its drivers): at most that many more."""
+    driver's credited car without a row for any of its drivers): at most that many more."""
     rules = {
         row["bonus_kind"]: Decimal(row["points"])
         for row in seeds.season_rows("reference/driver_bonus_rules.csv", season)
@@ -253,14 +253,12 @@ def bonuses(
         if key in best:  # a bonus credits a driver with a result in that race and class
             credited[key] += Decimal(row["points"])
     poles = {(int(row["round_number"]), row["class_code"]) for row in rows if row["bonus_kind"] == "pole"}
-    nominated: dict[tuple[int, str], set[str]] = defaultdict(set)
-    for row in seeds.season_rows("raw/car_drivers.csv", season):
-        nominated[(int(row["round_number"]), row["driver_name"])].add(row["car_key"])
+    # A most-laps row settles the car its driver is credited with in that race and class.
     most_laps_cars = {
-        (int(row["round_number"]), car_key)
+        (int(row["round_number"]), best[key])
         for row in rows
         if row["bonus_kind"] == "most_laps"
-        for car_key in nominated[(int(row["round_number"]), row["driver_name"])]
+        and (key := (int(row["round_number"]), row["class_code"], row["driver_name"])) in best
     }
     unchecked = {
         (number, class_code, driver): (Decimal(0) if (number, class_code) in poles else rules.get("pole", Decimal(0)))

@@ -38,6 +38,7 @@ def rewrite_bytes(seed: str, change: Callable[[bytes], bytes]) -> Breakage:
 
 LUHR = "Lucas Lühr"
 LUHR_NFD = unicodedata.normalize("NFD", LUHR)
+LUHR_SPACED = LUHR.replace(" ", "  ")  # two spellings of one driver: the pre-check refuses the double space
 SONOMA_51 = {"round_number": "2", "car_key": "lmp900-panoz-motor-sports-51"}
 
 
@@ -272,6 +273,11 @@ CASES: list[tuple[str, Breakage, str]] = [
         "decomposed (NFD) driver name",
         rewrite_bytes("raw/car_drivers.csv", lambda data: data.replace(LUHR.encode(), LUHR_NFD.encode(), 1)),
         f"car_drivers.csv:6: column driver_name: '{LUHR_NFD}' has a spelling not in Unicode NFC form",
+    ),
+    (
+        "a run of spaces inside a driver name",
+        rewrite_bytes("raw/car_drivers.csv", lambda data: data.replace(LUHR.encode(), LUHR_SPACED.encode(), 1)),
+        f"car_drivers.csv:6: column driver_name: '{LUHR_SPACED}' has a run of 2 spaces at character 6; type one space",
     ),
     (
         "duplicate header column",
