@@ -13,7 +13,7 @@ SPARK_STAMP := .venv-spark/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 PYTHON_PATHS := scripts tests dashboard benchmarks
 
-.PHONY: build test test-fast test-spark setup setup-spark lint pytest docs dashboard report screenshots benchmark spark \
+.PHONY: build test test-fast pytest-fast test-spark setup setup-spark lint pytest docs dashboard report screenshots benchmark spark \
 	clean diff
 
 # One line, before anything runs, when .venv exists but cannot run the build (e.g. the Python it was made from
@@ -26,12 +26,13 @@ build: setup
 	$(require_venv)
 	$(BIN)/python scripts/build_warehouse.py $(BUILD_ARGS)
 
-# The two environments are independent: on a fresh clone they are created side by side (-j2), then lint, then
-# pytest, one after the other so that each one's output reads on its own. The Spark build is a tier of its own
-# (make test-spark, below): its environment and its JVM alone take longer than the rest of the suite.
+# The two environments are independent: on a fresh clone they are created side by side (-j2). Then lint and pytest
+# run side by side too (the machine's two cores stay busy while pytest waits on a build), each one's output printed
+# whole once it ends (--output-sync). The Spark build is a tier of its own (make test-spark, below): its environment
+# and its JVM alone take longer than the rest of the suite.
 test:
 	@$(MAKE) --no-print-directory -j2 $(STAMP) $(DUCKDB1_STAMP)
-	@$(MAKE) --no-print-directory lint pytest
+	@$(MAKE) --no-print-directory -j2 --output-sync=target lint pytest
 
 # The second tier, which CI runs after make test: the project on Apache Spark (Java 17; skipped with a reason
 # without it), its standings compared with DuckDB's (tests/python/test_spark.py).
@@ -90,8 +91,11 @@ lint: setup
 pytest: setup
 	$(BIN)/pytest -m "not spark"
 
-# The edit-run loop (under a minute warm): lint, then the tests that need no dbt build (pytest -m "not slow").
-test-fast: setup lint
+# The edit-run loop (under a minute warm): lint and, beside it, the tests that run no dbt (pytest -m "not slow").
+test-fast: setup
+	@$(MAKE) --no-print-directory -j2 --output-sync=target lint pytest-fast
+
+pytest-fast: setup
 	$(BIN)/pytest -m "not slow and not spark"
 
 # From a private copy of the published warehouse (scripts/generate_docs.py): never creates, writes or locks it.

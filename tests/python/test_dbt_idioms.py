@@ -9,6 +9,8 @@ import duckdb
 import pytest
 from conftest import copy_project, run_dbt
 
+pytestmark = pytest.mark.slow  # runs dbt compile (a full parse and compile of the project)
+
 
 @pytest.fixture(scope="module")
 def compiled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
