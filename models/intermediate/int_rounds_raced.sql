@@ -49,7 +49,6 @@ official_scale_tops as (
 
 rounds_raced as (
     select
-        schedule.round_key,
         schedule.season,
         schedule.round_number,
         schedule.race_name,
@@ -58,15 +57,15 @@ rounds_raced as (
         schedule.race_type,
         schedule.overall_winner_laps,
         rounds_with_results.round_number is not null as has_results,
-        round_cancellations.round_key is not null as is_cancelled,
+        round_cancellations.round_number is not null as is_cancelled,
         round_cancellations.cancellation_reason,
         case
-            when round_cancellations.round_key is not null then 'cancelled'
+            when round_cancellations.round_number is not null then 'cancelled'
             when rounds_with_results.round_number is not null then 'raced'
             else 'scheduled'
         end as round_status,
         case
-            when round_cancellations.round_key is null then coalesce(official_scale_tops.most_points_available, 0)
+            when round_cancellations.round_number is null then coalesce(official_scale_tops.most_points_available, 0)
             else 0
         end as most_points_available
     from schedule
@@ -81,7 +80,9 @@ rounds_raced as (
             schedule.season = rounds_with_results.season
             and schedule.round_number = rounds_with_results.round_number
     left join round_cancellations
-        on schedule.round_key = round_cancellations.round_key
+        on
+            schedule.season = round_cancellations.season
+            and schedule.round_number = round_cancellations.round_number
 ),
 
 seasons_completed as (

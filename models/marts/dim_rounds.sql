@@ -7,7 +7,7 @@ rounds_raced as (
 
 final as (
     select
-        round_key,
+        {{ round_key('season', 'round_number') }} as round_key,
         season,
         round_number,
         race_name,

@@ -147,10 +147,6 @@ driver_results_with_unchecked_bonuses as (
 
 final as (
     select
-        {{ surrogate_key([
-            'driver_results.season', 'driver_results.round_number', 'driver_results.class_code',
-            'driver_results.driver_name'
-        ]) }} as driver_round_key,
         driver_results.season,
         driver_results.scenario_code,
         driver_results.round_number,
