@@ -155,9 +155,9 @@ def write_timing(output: Path, timing: dict) -> None:
 # Parquet and the reference seeds the models read) and applies the official scenario's rules, which have no
 # distance rule and share tied places (checked in run_floor). The shared work (scoring every finish, keeping each
 # team's best car a round, that car's entry that round) is done once into an in-memory table; then the two marts
-# are written side by side on two cursors of one connection, as dbt runs them on its two threads. The key columns
-# are built as the models build them: the same md5 expression as macros/surrogate_key.sql (surrogate_key below),
-# and result_key as int_finishes_joined writes it.
+# are written side by side on two cursors of one connection, as dbt runs them on its two threads. result_key is
+# built as macros/keys.sql builds it (the round's key, '2002-r05', then the car or, for a team's unidentified car,
+# its class and team); the marts have no other key column (their grain is their columns).
 FLOOR_TEAM_ROUNDS = """
 create table scratch.team_rounds as
 with
@@ -206,9 +206,9 @@ left join entries
 
 FLOOR_ROUND_POINTS = """
 create table fct_team_round_points as
-select {team_round_key} as team_round_key, season, scenario_code, class_code, class_order, team_name, round_number,
-    cast(season as varchar) || ':' || cast(round_number as varchar) || ':'
-    || coalesce(car_key, lower(class_code) || ':' || team_name || ':unidentified') as result_key,
+select season, scenario_code, class_code, class_order, team_name, round_number,
+    cast(season as varchar) || '-r' || lpad(cast(round_number as varchar), 2, '0') || '-'
+    || coalesce(car_key, lower(class_code) || '-' || team_name || '-unidentified') as result_key,
     car_key, car_number, class_position, points
 from scratch.team_rounds
 order by season, class_order, team_name, round_number
@@ -233,8 +233,7 @@ ranked as (
         ) as integer) as display_order
     from totals
 )
-select {team_standing_key} as team_standing_key, season, scenario_code, class_code, class_order, team_name,
-    championship_position,
+select season, scenario_code, class_code, class_order, team_name, championship_position,
     cast(championship_position as varchar)
     || case when count(*) over (partition by season, class_code, championship_position) > 1 then '=' else '' end
         as position_label,
@@ -242,16 +241,6 @@ select {team_standing_key} as team_standing_key, season, scenario_code, class_co
 from ranked
 order by season, class_order, display_order
 """
-
-# The marts' key columns (macros/surrogate_key.sql): md5 of the grain columns, each as text ('_null_' for a null),
-# joined by '|'. The models' own column order.
-TEAM_ROUND_KEY = ["scenario_code", "season", "round_number", "class_code", "team_name"]
-TEAM_STANDING_KEY = ["scenario_code", "season", "class_code", "team_name"]
-
-
-def surrogate_key(columns: list[str]) -> str:
-    """The SQL of macros/surrogate_key.sql on DuckDB (dbt.type_string() is `string` there)."""
-    return "md5(" + " || '|' || ".join(f"coalesce(cast({column} as string), '_null_')" for column in columns) + ")"
 
 
 def project_vars() -> dict:
@@ -301,10 +290,9 @@ def run_floor(data: Path, output: Path) -> None:
     cursors[0].execute(FLOOR_TEAM_ROUNDS.format(data=data, reference=reference, points_type=points))
     side_by_side(
         [
-            FLOOR_ROUND_POINTS.format(team_round_key=surrogate_key(TEAM_ROUND_KEY)),
+            FLOOR_ROUND_POINTS,
             FLOOR_STANDINGS.format(
                 points_type=points,
-                team_standing_key=surrogate_key(TEAM_STANDING_KEY),
                 round_aggregates=", ".join(
                     f"cast(max(case when round_number = {number} then points end) as {points}) as round_{number}_points"
                     for number in rounds
@@ -322,12 +310,6 @@ def run_floor(data: Path, output: Path) -> None:
 def run_polars(data: Path, output: Path) -> None:
     started = time.perf_counter()
     import polars as pl
-    import polars_hash  # noqa: F401  (registers the `nchash` namespace: md5 in Rust, as DuckDB's md5)
-
-    def surrogate_key(columns: list[str]) -> pl.Expr:
-        """macros/surrogate_key.sql: md5 of the columns as text ('_null_' for a null), joined by '|'."""
-        text = pl.concat_str([pl.col(column).cast(pl.String).fill_null("_null_") for column in columns], separator="|")
-        return text.nchash.md5()
 
     reference = PROJECT_DIR / "seeds" / "reference"
     points_type()  # integer points only
@@ -365,7 +347,6 @@ def run_polars(data: Path, output: Path) -> None:
         .join(classes, on="class_code")
         .join(entries, on=["season", "round_number", "car_key"], how="left")
         .select(
-            surrogate_key(TEAM_ROUND_KEY).alias("team_round_key"),
             "season",
             "scenario_code",
             "class_code",
@@ -374,14 +355,14 @@ def run_polars(data: Path, output: Path) -> None:
             "round_number",
             pl.concat_str(
                 pl.col("season").cast(pl.String),
-                pl.col("round_number").cast(pl.String),
+                pl.concat_str(pl.lit("r"), pl.col("round_number").cast(pl.String).str.zfill(2)),
                 pl.coalesce(
                     "car_key",
                     pl.concat_str(
-                        pl.col("class_code").str.to_lowercase(), "team_name", pl.lit("unidentified"), separator=":"
+                        pl.col("class_code").str.to_lowercase(), "team_name", pl.lit("unidentified"), separator="-"
                     ),
                 ),
-                separator=":",
+                separator="-",
             ).alias("result_key"),
             "car_key",
             "car_number",
@@ -421,7 +402,6 @@ def run_polars(data: Path, output: Path) -> None:
             ).alias("position_label")
         )
         .select(
-            surrogate_key(TEAM_STANDING_KEY).alias("team_standing_key"),
             "season",
             "scenario_code",
             "class_code",
@@ -840,10 +820,9 @@ def report(sizes: dict[int, dict], warm: dict, tested: dict | None, paired: dict
         "```",
         "",
         "Each engine produces the two official marts,",
-        "`fct_team_round_points` and `fct_team_standings`, every column of their contracts (the md5 keys",
-        "`team_round_key` and `team_standing_key` as `macros/surrogate_key.sql` builds them, `result_key`, the car",
-        "number from the round's entry, `round_1_points` to `round_N_points` for N = the var",
-        "`standings_round_columns`), from the same synthetic Parquet:",
+        "`fct_team_round_points` and `fct_team_standings`, every column of their contracts (`result_key` as",
+        "`macros/keys.sql` builds it, the car number from the round's entry, `round_1_points` to `round_N_points`",
+        "for N = the var `standings_round_columns`), from the same synthetic Parquet:",
         "",
         "- **dbt**: the project's real models, `dbt build` of `+fct_team_round_points +fct_team_standings` (seeds",
         "  and models, no tests), warm partial-parse cache; the synthetic inputs stand under the seeds' relation",
@@ -854,8 +833,7 @@ def report(sizes: dict[int, dict], warm: dict, tested: dict | None, paired: dict
         "- **floor**: the fair floor, the same two marts as hand-written DuckDB SQL into a DuckDB file, in the same",
         "  sort order. SQL-only excludes the Python start-up and `import duckdb`.",
         "- **polars**: the same two marts as a lazy polars query, written as Parquet (default engine; streaming",
-        f"  engine from {LARGE:,} finishes, where the default one would need many GiB); md5 by the `polars-hash`",
-        "  plugin (vectorised, in Rust: polars itself has no md5).",
+        f"  engine from {LARGE:,} finishes, where the default one would need many GiB).",
         "",
         "dbt and the floor run with `preserve_insertion_order = false` and the same DuckDB memory cap, sized to the",
         f"data: {DUCKDB_MEMORY_LIMIT} below {LARGE:,} finishes (where the 1.5 GiB peak goal applies), "

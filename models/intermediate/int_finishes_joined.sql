@@ -1,6 +1,6 @@
 -- Each reported result with what scoring and readers need of it: its round (race name and type, the laps the
 -- distance rule measures against), its class's display order, its team's standings name, and its car's entry
--- that round (number, chassis, engine).
+-- that round (number, chassis).
 with
 
 finishes as (
@@ -29,13 +29,10 @@ classes as (
 
 finishes_joined as (
     select
-        -- One key for identified cars and for a team's unidentified car alike.
-        cast(finishes.season as {{ dbt.type_string() }})
-        || ':' || cast(finishes.round_number as {{ dbt.type_string() }})
-        || ':' || coalesce(
-            finishes.car_key,
-            lower(finishes.class_code) || ':' || team_aliases.team_name || ':unidentified'
-        ) as result_key,
+        {{ result_key(
+            'finishes.season', 'finishes.round_number', 'finishes.car_key', 'finishes.class_code',
+            'team_aliases.team_name'
+        ) }} as result_key,
         finishes.season,
         finishes.round_number,
         finishes.class_code,
@@ -43,9 +40,7 @@ finishes_joined as (
         finishes.car_key,
         entries.car_number,
         team_aliases.team_name,
-        finishes.team_entered,
         entries.chassis,
-        entries.engine,
         finishes.class_position,
         finishes.laps,
         finishes.laps_at_most,

@@ -27,28 +27,42 @@ distance_rule_outcomes as (
     select * from {{ ref('distance_rule_outcomes') }}
 ),
 
-finishes_with_scenario as (
+season_scenario_scales as (
+    -- Each season's scenarios (every one, unless the var computed_scenarios names fewer; the season's official one
+    -- always) and the scale each gives each race type: a few rows, joined to the finishes by season and race type.
     select
+        seasons.season,
         scoring_scenarios.scenario_code,
         scoring_scenarios.scenario_code = seasons.official_scenario_code as is_official_scenario,
         scoring_scenarios.min_distance_fraction,
-        scenario_scales.scale_code,
+        scoring_scenarios.distance_basis,
+        scenario_scales.race_type,
+        scenario_scales.scale_code
+    from seasons
+    cross join scoring_scenarios
+    inner join scenario_scales
+        on scoring_scenarios.scenario_code = scenario_scales.scenario_code
+    where {{ scenario_is_computed(
+        'scoring_scenarios.scenario_code', 'scoring_scenarios.scenario_code = seasons.official_scenario_code'
+    ) }}
+),
+
+finishes_with_scenario as (
+    select
+        season_scales.scenario_code,
+        season_scales.is_official_scenario,
+        season_scales.min_distance_fraction,
+        season_scales.scale_code,
         finishes_joined.*,
-        case scoring_scenarios.distance_basis
+        case season_scales.distance_basis
             when 'class_winner' then finishes_joined.class_winner_laps
             else finishes_joined.overall_winner_laps
         end as distance_basis_laps
     from finishes_joined
-    inner join seasons
-        on finishes_joined.season = seasons.season
-    cross join scoring_scenarios
-    inner join scenario_scales
+    inner join season_scenario_scales as season_scales
         on
-            scoring_scenarios.scenario_code = scenario_scales.scenario_code
-            and finishes_joined.race_type = scenario_scales.race_type
-    where {{ scenario_is_computed(
-        'scoring_scenarios.scenario_code', 'scoring_scenarios.scenario_code = seasons.official_scenario_code'
-    ) }}
+            finishes_joined.season = season_scales.season
+            and finishes_joined.race_type = season_scales.race_type
 ),
 
 distance_rule_checked as (
@@ -69,8 +83,6 @@ distance_rule_checked as (
 
 finishes_scored as (
     select
-        {{ surrogate_key(['checked_finishes.scenario_code', 'checked_finishes.result_key']) }}
-            as scenario_result_key,
         checked_finishes.scenario_code,
         checked_finishes.is_official_scenario,
         checked_finishes.result_key,
@@ -85,8 +97,6 @@ finishes_scored as (
         checked_finishes.class_position,
         checked_finishes.laps,
         checked_finishes.laps_at_most,
-        checked_finishes.scale_code,
-        checked_finishes.min_distance_fraction,
         checked_finishes.distance_basis_laps,
         checked_finishes.distance_rule_outcome,
         checked_finishes.class_position is not null

@@ -15,7 +15,6 @@ round_reschedules as (
 
 rounds_rescheduled as (
     select
-        schedule.round_key,
         schedule.season,
         schedule.round_number,
         schedule.race_code,
@@ -24,13 +23,15 @@ rounds_rescheduled as (
         schedule.race_date,
         schedule.race_type,
         schedule.overall_winner_laps,
-        round_reschedules.round_key is not null as is_rescheduled,
+        round_reschedules.round_number is not null as is_rescheduled,
         round_reschedules.original_race_date,
         round_reschedules.reschedule_reason,
         coalesce(round_reschedules.original_race_date, schedule.race_date) as calendar_date
     from schedule
     left join round_reschedules
-        on schedule.round_key = round_reschedules.round_key
+        on
+            schedule.season = round_reschedules.season
+            and schedule.round_number = round_reschedules.round_number
 ),
 
 rounds_ordered as (
@@ -44,8 +45,9 @@ round_order_conflicts as (
     -- How many rounds of its season each round is dated out of order with, at its calendar date: a round moved
     -- after the final and not marked rescheduled conflicts with every round after it, each of those with it alone.
     select
-        this_round.round_key,
-        count(other_round.round_key) as conflicting_rounds
+        this_round.season,
+        this_round.round_number,
+        count(other_round.round_number) as conflicting_rounds
     from rounds_ordered as this_round
     left join rounds_ordered as other_round
         on
@@ -60,7 +62,7 @@ round_order_conflicts as (
                     and this_round.calendar_date < other_round.calendar_date
                 )
             )
-    group by this_round.round_key
+    group by this_round.season, this_round.round_number
 ),
 
 final as (
@@ -74,7 +76,9 @@ final as (
             as breaks_round_order
     from rounds_ordered
     inner join round_order_conflicts
-        on rounds_ordered.round_key = round_order_conflicts.round_key
+        on
+            rounds_ordered.season = round_order_conflicts.season
+            and rounds_ordered.round_number = round_order_conflicts.round_number
 )
 
 select * from final

@@ -50,7 +50,6 @@ official_scale_tops as (
 
 rounds_statused as (
     select
-        rounds_dated.round_key,
         rounds_dated.season,
         rounds_dated.round_number,
         rounds_dated.race_code,
@@ -64,15 +63,15 @@ rounds_statused as (
         rounds_dated.original_race_date,
         rounds_dated.reschedule_reason,
         rounds_with_results.round_number is not null as has_results,
-        round_cancellations.round_key is not null as is_cancelled,
+        round_cancellations.round_number is not null as is_cancelled,
         round_cancellations.cancellation_reason,
         case
-            when round_cancellations.round_key is not null then 'cancelled'
+            when round_cancellations.round_number is not null then 'cancelled'
             when rounds_with_results.round_number is not null then 'raced'
             else 'scheduled'
         end as round_status,
         case
-            when round_cancellations.round_key is null then coalesce(official_scale_tops.most_points_available, 0)
+            when round_cancellations.round_number is null then coalesce(official_scale_tops.most_points_available, 0)
             else 0
         end as most_points_available
     from rounds_dated
@@ -87,7 +86,9 @@ rounds_statused as (
             rounds_dated.season = rounds_with_results.season
             and rounds_dated.round_number = rounds_with_results.round_number
     left join round_cancellations
-        on rounds_dated.round_key = round_cancellations.round_key
+        on
+            rounds_dated.season = round_cancellations.season
+            and rounds_dated.round_number = round_cancellations.round_number
 ),
 
 seasons_completed as (

@@ -34,9 +34,6 @@ champions as (
 
 champions_compared as (
     select
-        {{ surrogate_key([
-            'scenario_champions.scenario_code', 'scenario_champions.season', 'scenario_champions.class_code'
-        ]) }} as scenario_class_key,
         scenario_champions.season,
         scenario_champions.scenario_code,
         scenario_champions.class_code,

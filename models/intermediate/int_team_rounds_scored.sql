@@ -9,9 +9,20 @@ finishes_scored as (
 
 results_ranked_within_team as (
     select
-        *,
+        scenario_code,
+        is_official_scenario,
+        season,
+        round_number,
+        class_code,
+        class_order,
+        team_name,
+        car_key,
+        car_number,
+        class_position,
+        points,
+        -- The numbers first: the window sorts on these columns, and numbers compare cheaper than text.
         row_number() over (
-            partition by scenario_code, season, round_number, class_code, team_name
+            partition by season, round_number, class_code, team_name, scenario_code
             order by points desc, class_position asc
         ) as rank_within_team
     from finishes_scored
@@ -20,8 +31,6 @@ results_ranked_within_team as (
 
 team_best_results as (
     select
-        {{ surrogate_key(['scenario_code', 'season', 'round_number', 'class_code', 'team_name']) }}
-            as team_round_key,
         scenario_code,
         is_official_scenario,
         season,
@@ -29,7 +38,8 @@ team_best_results as (
         class_code,
         class_order,
         team_name,
-        result_key,
+        -- The scoring result's key, built for the picked rows only (int_finishes_joined builds it the same way).
+        {{ result_key('season', 'round_number', 'car_key', 'class_code', 'team_name') }} as result_key,
         car_key,
         car_number,
         class_position,

@@ -19,7 +19,6 @@ team_totals as (
         class_order,
         team_name,
         cast(sum(points) as {{ var('points_data_type') }}) as total_points,
-        cast(count(*) as integer) as scoring_rounds,
         min(round_number) as first_scoring_round
     from team_rounds_scored
     group by scenario_code, is_official_scenario, season, class_code, class_order, team_name
@@ -51,8 +50,6 @@ totals_ranked as (
     select
         team_totals.*,
         scoring_scenarios.scenario_name,
-        countback_keys.countback_key,
-        scoring_scenarios.tie_break,
         cast(rank() over (
             partition by team_totals.scenario_code, team_totals.season, team_totals.class_code
             order by
@@ -84,11 +81,19 @@ totals_ranked as (
 
 positions_labelled as (
     select
-        {{ surrogate_key(['scenario_code', 'season', 'class_code', 'team_name']) }} as team_standing_key,
-        *,
+        scenario_code,
+        is_official_scenario,
+        scenario_name,
+        season,
+        class_code,
+        class_order,
+        team_name,
+        total_points,
+        championship_position,
         {{ shared_position_label(
             'championship_position', ['scenario_code', 'season', 'class_code']
-        ) }} as position_label
+        ) }} as position_label,
+        display_order
     from totals_ranked
 )
 

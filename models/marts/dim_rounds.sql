@@ -9,7 +9,7 @@ rounds_statused as (
 
 final as (
     select
-        round_key,
+        {{ round_key('season', 'round_number') }} as round_key,
         season,
         round_number,
         race_code,

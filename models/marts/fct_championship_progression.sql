@@ -119,10 +119,6 @@ title_decisions as (
 
 final as (
     select
-        {{ surrogate_key([
-            'positions.scenario_code', 'positions.season', 'positions.round_number', 'positions.class_code',
-            'positions.team_name'
-        ]) }} as team_round_key,
         positions.season,
         positions.scenario_code,
         positions.class_code,

@@ -134,7 +134,6 @@ official_champions as (
 
 final as (
     select
-        cast(leaders.season as {{ dbt.type_string() }}) || '-' || leaders.class_code as title_key,
         leaders.season,
         leaders.scenario_code,
         leaders.class_code,

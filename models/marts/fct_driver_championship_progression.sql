@@ -76,7 +76,6 @@ positions_after_round as (
 
 final as (
     select
-        {{ surrogate_key(['season', 'class_code', 'driver_name', 'round_number']) }} as driver_progression_key,
         season,
         scenario_code,
         class_code,

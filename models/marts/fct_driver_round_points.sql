@@ -9,7 +9,6 @@ driver_bonuses_checked as (
 
 final as (
     select
-        {{ surrogate_key(['season', 'round_number', 'class_code', 'driver_name']) }} as driver_round_key,
         season,
         scenario_code,
         round_number,

@@ -40,7 +40,6 @@ totals_ranked as (
 
 final as (
     select
-        {{ surrogate_key(['season', 'class_code', 'driver_name']) }} as driver_standing_key,
         season,
         scenario_code,
         class_code,

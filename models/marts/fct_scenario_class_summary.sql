@@ -46,8 +46,6 @@ rule_outcomes as (
 
 final as (
     select
-        {{ surrogate_key(['outcomes.scenario_code', 'outcomes.season', 'outcomes.class_code']) }}
-            as scenario_class_key,
         outcomes.season,
         outcomes.scenario_code,
         scoring_scenarios.scenario_name,

@@ -16,7 +16,6 @@ official_results as (
 
 final as (
     select
-        scenario.scenario_result_key,
         scenario.season,
         scenario.scenario_code,
         scenario.is_official_scenario,

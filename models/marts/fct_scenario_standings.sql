@@ -71,8 +71,6 @@ scenario_tables as (
 
 final as (
     select
-        {{ surrogate_key(['scenario.scenario_code', 'scenario.season', 'scenario.class_code', 'scenario.team_name']) }}
-            as team_standing_key,
         scenario.season,
         scenario.scenario_code,
         scenario.scenario_name,

@@ -133,7 +133,6 @@ exceptions_occurring as (
 
 final as (
     select
-        {{ surrogate_key(['cells.season', 'cells.class_code', 'cells.team_name', 'cells.measure']) }} as cell_key,
         cells.season,
         cells.scenario_code,
         cells.class_code,

@@ -12,7 +12,6 @@ finishes_joined as (
 
 final as (
     select
-        team_rounds.team_round_key,
         team_rounds.season,
         team_rounds.scenario_code,
         team_rounds.round_number,

@@ -7,7 +7,6 @@ team_rounds_scored as (
 
 final as (
     select
-        team_round_key,
         season,
         scenario_code,
         class_code,

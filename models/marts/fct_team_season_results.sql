@@ -34,9 +34,6 @@ results_counted as (
 
 final as (
     select
-        cast(results_counted.season as {{ dbt.type_string() }})
-        || '-' || results_counted.class_code
-        || '-' || results_counted.team_name as team_season_key,
         results_counted.season,
         results_counted.scenario_code,
         results_counted.class_code,

@@ -33,7 +33,6 @@ round_points_pivoted as (
 
 final as (
     select
-        standings.team_standing_key,
         standings.season,
         standings.scenario_code,
         standings.class_code,

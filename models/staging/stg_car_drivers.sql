@@ -12,13 +12,6 @@ renamed as (
         {{ normalized_text('driver_name') }} as driver_name,
         source as driver_source
     from source_car_drivers
-),
-
-keyed as (
-    select
-        {{ surrogate_key(['season', 'round_number', 'car_key', 'driver_name']) }} as car_driver_key,
-        *
-    from renamed
 )
 
-select * from keyed
+select * from renamed

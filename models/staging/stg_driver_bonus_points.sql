@@ -15,13 +15,6 @@ renamed as (
         {{ normalized_text('basis') }} as bonus_basis,
         source as bonus_source
     from source_driver_bonus_points
-),
-
-keyed as (
-    select
-        {{ surrogate_key(['season', 'round_number', 'class_code', 'driver_name', 'bonus_kind']) }} as driver_bonus_key,
-        *
-    from renamed
 )
 
-select * from keyed
+select * from renamed

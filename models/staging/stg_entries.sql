@@ -19,13 +19,6 @@ renamed as (
         entry_source,
         car_number_source
     from source_entries
-),
-
-keyed as (
-    select
-        {{ surrogate_key(['season', 'round_number', 'car_key']) }} as entry_key,
-        *
-    from renamed
 )
 
-select * from keyed
+select * from renamed

@@ -21,13 +21,6 @@ renamed as (
         note as finish_note,
         source as finish_source
     from source_finishes
-),
-
-keyed as (
-    select
-        {{ surrogate_key(['season', 'round_number', 'class_code', 'team_entered', 'car_key']) }} as finish_key,
-        *
-    from renamed
 )
 
-select * from keyed
+select * from renamed

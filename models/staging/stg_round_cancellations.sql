@@ -11,13 +11,6 @@ renamed as (
         nullif(trim(reason), '') as cancellation_reason,
         source as cancellation_source
     from source_round_cancellations
-),
-
-keyed as (
-    select
-        {{ surrogate_key(['season', 'round_number']) }} as round_key,
-        *
-    from renamed
 )
 
-select * from keyed
+select * from renamed

@@ -13,13 +13,6 @@ renamed as (
         nullif(trim(reason), '') as reschedule_reason,
         source as reschedule_source
     from source_round_reschedules
-),
-
-keyed as (
-    select
-        {{ surrogate_key(['season', 'round_number']) }} as round_key,
-        *
-    from renamed
 )
 
-select * from keyed
+select * from renamed

@@ -19,13 +19,6 @@ renamed as (
         lower({{ normalized_text('race_type') }}) as race_type,
         overall_winner_laps
     from source_schedule
-),
-
-keyed as (
-    select
-        {{ surrogate_key(['season', 'round_number']) }} as round_key,
-        *
-    from renamed
 )
 
-select * from keyed
+select * from renamed

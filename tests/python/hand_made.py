@@ -48,7 +48,7 @@ def with_cancellations(source: Path, destination: Path) -> Path:
             )
             connection.execute(
                 "insert into marts.dim_rounds select * replace (? as season, "
-                "md5(cast(? as varchar) || '-' || cast(round_number as varchar)) as round_key, "
+                "cast(? as varchar) || '-r' || lpad(cast(round_number as varchar), 2, '0') as round_key, "
                 "? as round_status, ? as cancellation_reason, false as has_results, "
                 "race_date + to_years(? - 2002) as race_date) from marts.dim_rounds "
                 "where season = 2002 and round_number <= 3",
