@@ -2,11 +2,12 @@
     as people write them; never a hash. Only a round and a result have one (a result's grain holds a car that may
     be unknown); every other row is named by its grain columns. -#}
 
-{#- A round, '2002-r05': the season, 'r' and the round number on two digits (so keys sort in round order as text),
-    as the published checkpoints' codes name rounds. -#}
+{#- A round, '2002-r05': the season, 'r' and the round number on at least two digits (so a season's keys sort in
+    round order as text), as the published checkpoints' codes name rounds; a round 100 stays '2002-r100'. -#}
 {% macro round_key(season_column, round_number_column) -%}
     cast({{ season_column }} as {{ dbt.type_string() }})
-    || '-r' || lpad(cast({{ round_number_column }} as {{ dbt.type_string() }}), 2, '0')
+    || '-r' || case when {{ round_number_column }} < 10 then '0' else '' end
+    || cast({{ round_number_column }} as {{ dbt.type_string() }})
 {%- endmacro %}
 
 {#- A result, '2002-r05-gt-alex-job-racing-23': its round, then its car, or for a team's unidentified car its class
