@@ -26,7 +26,16 @@ import diff_report
 import diff_warehouses
 import duckdb
 import pytest
-from conftest import DEADLINE_S, PROJECT_DIR, children_of, edit_rows, is_running, standin_venv, wait_until
+from conftest import (
+    DEADLINE_S,
+    PROJECT_DIR,
+    children_of,
+    edit_rows,
+    is_running,
+    marts_identical,
+    standin_venv,
+    wait_until,
+)
 
 HASH = re.compile(r"\b[0-9a-f]{32}\b")
 MARKDOWN_BLOCK = re.compile(r"^````markdown\n(.*?)^````", re.MULTILINE | re.DOTALL)
@@ -693,7 +702,9 @@ def without_commits(report: str) -> str:
 
 
 @pytest.mark.slow
-def test_the_laguna_seca_swap_for_real_is_the_documented_example(tmp_path: Path) -> None:
+def test_the_laguna_seca_swap_for_real_is_the_documented_example(tmp_path: Path, warehouse: Path) -> None:
+    """The one real `make diff` of the suite (a base build and a head build). Its base is the project as it is, built
+    a second time: its marts are the session's build's, row for row (building twice gives identical marts)."""
     clone = snapshot_clone(tmp_path / "clone")
     swap_intersport_and_dyson_at_laguna_seca(clone)
     rename_a_cte(clone)
@@ -702,7 +713,7 @@ def test_the_laguna_seca_swap_for_real_is_the_documented_example(tmp_path: Path)
     output = tmp_path / "reports" / "diff.md"
     env = {key: value for key, value in os.environ.items() if key not in ("MAKEFLAGS", "MAKELEVEL")}
     completed = subprocess.run(
-        ["make", "-s", "diff", "BASE=HEAD~1", f"OUTPUT={output}"],
+        ["make", "-s", "diff", "BASE=HEAD~1", f"OUTPUT={output}", f"DIFF_ARGS=--keep {tmp_path / 'kept'}"],
         cwd=clone,
         env=dict(env, TMPDIR=str(tmp_path / "tmp")),
         capture_output=True,
@@ -714,6 +725,7 @@ def test_the_laguna_seca_swap_for_real_is_the_documented_example(tmp_path: Path)
     report = completed.stdout
     assert output.read_text(encoding="utf-8") == report
     assert list((tmp_path / "tmp").iterdir()) == []
+    assert marts_identical(tmp_path / "kept" / "base.duckdb", warehouse)
 
     first = report.splitlines()[0]
     assert first.startswith("**2002 LMP675 champion: KnightHawk Racing → Intersport Racing** · ⚠️ **6 published")
