@@ -369,6 +369,15 @@ STARTED_FIRST = [
 ]
 
 
+# Variables an outer `make test` hands down (its jobserver among them): the tests run `make` as a user's shell does.
+OUTER_MAKE = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name in OUTER_MAKE:
+        os.environ.pop(name, None)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     order = {name: position for position, name in enumerate(STARTED_FIRST)}
     items.sort(key=lambda item: order.get(item.path.name, len(order)))  # stable: the rest in collection order
@@ -406,7 +415,7 @@ def build_once_per_run(
 
 def readme_environment() -> dict[str, str]:
     """The environment of a user's shell: none of the variables this suite or an outer make sets."""
-    ignored = ("ALMS_DUCKDB_PATH", "DBT_PROFILES_DIR", "MAKEFLAGS", "MAKELEVEL")
+    ignored = ("ALMS_DUCKDB_PATH", "DBT_PROFILES_DIR")
     return {key: value for key, value in os.environ.items() if key not in ignored}
 
 

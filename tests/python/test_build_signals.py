@@ -55,7 +55,7 @@ def test_a_signalled_build_stops_dbt_removes_its_side_file_and_keeps_the_publish
 
 
 def make_docs(project: Path, published: Path) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if key not in ("MAKEFLAGS", "MAKELEVEL")}
+    env = dict(os.environ)
     env.update(ALMS_DUCKDB_PATH=str(published), DBT_PROFILES_DIR=str(project))
     return subprocess.run(
         ["make", "--no-print-directory", "-o", ".venv/.installed", "-o", ".venv-duckdb1/.installed", "docs"],

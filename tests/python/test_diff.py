@@ -711,7 +711,7 @@ def test_the_laguna_seca_swap_for_real_is_the_documented_example(tmp_path: Path,
     commit(clone, "Laguna Seca: Intersport 2nd, Dyson 3rd; rename a CTE")
     (tmp_path / "tmp").mkdir()
     output = tmp_path / "reports" / "diff.md"
-    env = {key: value for key, value in os.environ.items() if key not in ("MAKEFLAGS", "MAKELEVEL")}
+    env = dict(os.environ)
     completed = subprocess.run(
         ["make", "-s", "diff", "BASE=HEAD~1", f"OUTPUT={output}", f"DIFF_ARGS=--keep {tmp_path / 'kept'}"],
         cwd=clone,

@@ -16,7 +16,7 @@ from conftest import PROJECT_DIR, make_checkout
 
 def make_lint_commands() -> list[str]:
     """The commands `make lint` runs, as make prints them in a dry run (variables expanded)."""
-    env = {key: value for key, value in os.environ.items() if key not in ("MAKEFLAGS", "MAKELEVEL")}
+    env = dict(os.environ)
     dry = subprocess.run(
         ["make", "--no-print-directory", "-n", "-o", ".venv/.installed", "-o", ".venv-duckdb1/.installed", "lint"],
         cwd=PROJECT_DIR,
