@@ -193,6 +193,59 @@ DATA_TEST_GROUPS: dict[str, list[tuple[str, Breakage, str, str]]] = {
             "assert_class_positions_unique_except_known_exceptions",
             "lmp900-panoz-motor-sports-51",
         ),
+        (
+            "a driver spelled in other letter case in one round",
+            set_cell(
+                "raw/car_drivers.csv",
+                car(5, "gt-alex-job-racing-23") | {"driver_name": LUHR},
+                "driver_name",
+                LUHR.lower(),
+            ),
+            "assert_each_driver_has_one_spelling_a_season",
+            LUHR.lower(),
+        ),
+        (
+            "a bonus row with a mistyped class",
+            set_cell(
+                "raw/driver_bonus_points.csv",
+                {"round_number": "8", "driver_name": "Tomáš Enge", "bonus_kind": "pole"},
+                "class_code",
+                "GT",
+            ),
+            "assert_every_driver_bonus_credits_a_result",
+            "8 | GT | Tomáš Enge",
+        ),
+        (
+            "a bonus row for a driver whose car has no result",
+            edit_rows(
+                "raw/driver_bonus_points.csv",
+                lambda rows: [*rows, ["2002", "1", "GT", "David Murry", "most_laps", "1", "stated", "a test row"]],
+            ),
+            "assert_every_driver_bonus_credits_a_result",
+            "1 | GT | David Murry",
+        ),
+        (
+            "a bonus row in a cancelled round (a round 11, on the calendar and cancelled)",
+            lambda project: [
+                edit_rows(
+                    "raw/schedule.csv",
+                    lambda rows: [
+                        *rows,
+                        ["2002", "11", "", "A cancelled race", "Nowhere", "2002-11-02", "standard", "", "a test row"],
+                    ],
+                )(project),
+                edit_rows(
+                    "raw/round_cancellations.csv",
+                    lambda rows: [*rows, ["2002", "11", "a test cancellation", "a test row"]],
+                )(project),
+                edit_rows(
+                    "raw/driver_bonus_points.csv",
+                    lambda rows: [*rows, ["2002", "11", "GT", "Sascha Maassen", "pole", "1", "stated", "a test row"]],
+                )(project),
+            ],
+            "assert_every_driver_bonus_credits_a_result",
+            "11 | GT | Sascha Maassen",
+        ),
     ],
     # A failing test skips every model downstream of what it tests: these cases each need a build of their own.
     "standings rules": [
