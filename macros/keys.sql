@@ -12,7 +12,8 @@
 
 {#- A result, '2002-r05-gt-alex-job-racing-23': its round, then its car, or for a team's unidentified car its class
     and team ('2002-r03-gt-Orbit-unidentified'). Built where results are formed (int_finishes_joined) and where
-    a team's scoring result is picked (int_team_rounds_scored, after the pick: fewer rows to build it for). -#}
+    a team's scoring result is published (fct_team_round_points: only the picked rows, and no intermediate
+    table stores it). -#}
 {% macro result_key(season_column, round_number_column, car_key_column, class_code_column, team_name_column) -%}
     {{ round_key(season_column, round_number_column) }} || '-' || coalesce(
         {{ car_key_column }},

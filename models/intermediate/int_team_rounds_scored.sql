@@ -38,8 +38,6 @@ team_best_results as (
         class_code,
         class_order,
         team_name,
-        -- The scoring result's key, built for the picked rows only (int_finishes_joined builds it the same way).
-        {{ result_key('season', 'round_number', 'car_key', 'class_code', 'team_name') }} as result_key,
         car_key,
         car_number,
         class_position,

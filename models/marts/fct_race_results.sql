@@ -40,7 +40,7 @@ final as (
         results.distance_rule_outcome,
         results.is_points_eligible,
         cast(results.points as {{ var('points_data_type') }}) as points,
-        team_rounds.result_key is not null as is_team_scoring_result,
+        team_rounds.team_name is not null as is_team_scoring_result,
         finishes.evidence,
         finishes.car_identification,
         finishes.finish_note,
@@ -52,7 +52,12 @@ final as (
     left join team_rounds_scored as team_rounds
         on
             results.scenario_code = team_rounds.scenario_code
-            and results.result_key = team_rounds.result_key
+            and results.season = team_rounds.season
+            and results.round_number = team_rounds.round_number
+            and results.class_code = team_rounds.class_code
+            and results.team_name = team_rounds.team_name
+            -- A team's cars never share a class position, and a scoring result always has one.
+            and results.class_position = team_rounds.class_position
 )
 
 select * from final

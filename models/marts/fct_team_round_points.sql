@@ -13,7 +13,8 @@ final as (
         class_order,
         team_name,
         round_number,
-        result_key,
+        -- The scoring result's key, built for the picked rows only (int_finishes_joined builds it for every result).
+        {{ result_key('season', 'round_number', 'car_key', 'class_code', 'team_name') }} as result_key,
         car_key,
         car_number,
         class_position,
