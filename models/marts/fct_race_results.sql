@@ -56,8 +56,8 @@ final as (
             and results.round_number = team_rounds.round_number
             and results.class_code = team_rounds.class_code
             and results.team_name = team_rounds.team_name
-            -- A team's cars never share a class position, and a scoring result always has one.
-            and results.class_position = team_rounds.class_position
+            -- The scoring car; a team's unidentified car has no key (at most one a class and round: result_key).
+            and results.car_key is not distinct from team_rounds.car_key
 )
 
 select * from final
