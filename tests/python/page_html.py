@@ -77,6 +77,15 @@ class Table:
         """Body rows as {header text: cell text} (tables without spanning cells)."""
         return [dict(zip(self.header, row.texts, strict=True)) for row in self.body]
 
+    def result_cells(self) -> dict[tuple[str, int], dict[str, str]]:
+        """A results matrix's cells that show a result: (row name, round) -> the cell's attributes."""
+        return {
+            (row.attrs["data-name"], int(cell.attrs["data-round"])): cell.attrs
+            for row in self.body
+            for cell in row.cells
+            if "data-result" in cell.attrs
+        }
+
 
 class Page(HTMLParser):
     def __init__(self, text: str = "") -> None:

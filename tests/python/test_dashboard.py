@@ -19,7 +19,7 @@ import pyarrow as pa
 import pytest
 from alms_tools import browser, season_views
 from conftest import PROJECT_DIR
-from page_html import Page, Table
+from page_html import Page
 from streamlit.testing.v1 import AppTest
 
 APP = PROJECT_DIR / "dashboard" / "app.py"
@@ -90,16 +90,6 @@ def vega_lite_charts(app: AppTest) -> list[tuple[dict, dict[str, pd.DataFrame]]]
 
 def layer(spec: dict, mark: str, align: str | None = None) -> dict:
     return next(item for item in spec["layer"] if item["mark"]["type"] == mark and item["mark"].get("align") == align)
-
-
-def matrix_cells(table: Table) -> dict[tuple[str, int], dict[str, str]]:
-    """(row name, round) -> the cell's attributes, for the cells that show a result."""
-    return {
-        (row.attrs["data-name"], int(cell.attrs["data-round"])): cell.attrs
-        for row in table.body
-        for cell in row.cells
-        if "data-result" in cell.attrs
-    }
 
 
 # The first screen -----------------------------------------------------------------------------------------
@@ -222,7 +212,7 @@ def test_results_matrix_colours_each_teams_result_from_the_marts(page: Page, war
         rows = table.body
         assert [row.attrs["data-name"] for row in rows] == [*standings["team_name"], *never_scored["team_name"]]
         assert [row.cells[1].text for row in rows][: len(standings)] == standings["total_points"].astype(str).tolist()
-        cells = matrix_cells(table)
+        cells = table.result_cells()
         scored = mart(
             warehouse,
             "select team_name, round_number, class_position, points from marts.fct_team_round_points "
@@ -249,7 +239,7 @@ def test_results_matrix_colours_each_teams_result_from_the_marts(page: Page, war
             standings["team_name"].iloc[0]
         ]
     # The season's story: KnightHawk's Washington points after 36 of 140 laps, flagged where they show.
-    knighthawk = matrix_cells(page.table("matrix-teams-LMP675"))[("KnightHawk Racing", 5)]
+    knighthawk = page.table("matrix-teams-LMP675").result_cells()[("KnightHawk Racing", 5)]
     assert "36 of 140 laps" in knighthawk["title"] and "70% rule" in knighthawk["title"]
     assert "WAS, KnightHawk Racing: Scored 17 points after 36 of 140 laps" in page.text
     assert "Winner Second Third Points finish Classified, no points Retired, not classified or did not start" in (
@@ -272,7 +262,7 @@ def test_drivers_matrix_and_the_published_champions_beside_it(page: Page, wareho
         assert [row.cells[1].text for row in rows] == standings["total_points"].astype(str).tolist()
         assert table.header[-3:] == ["From finishes", "Bonus", "Bonus not checked (at most)"]
         assert [row.texts[-3] for row in rows] == standings["finishing_points"].astype(str).tolist()
-        cells = matrix_cells(table)
+        cells = table.result_cells()
         credited = mart(
             warehouse,
             "select driver_name, round_number, class_position, total_points from marts.fct_driver_round_points "

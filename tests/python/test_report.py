@@ -91,12 +91,7 @@ def test_the_report_holds_every_class_table_as_in_the_marts(report: tuple[str, P
         ).values.tolist()
         matrix = page.table(f"matrix-teams-{class_code}")
         assert matrix.header[2:] == CODES
-        cells = {
-            (row.attrs["data-name"], int(cell.attrs["data-round"])): cell.attrs
-            for row in matrix.body
-            for cell in row.cells
-            if "data-result" in cell.attrs
-        }
+        cells = matrix.result_cells()
         scored = mart(
             warehouse,
             "select team_name, round_number, class_position, points from marts.fct_team_round_points "
