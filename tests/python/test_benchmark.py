@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -82,3 +83,50 @@ def test_the_mart_comparison_says_what_changed(benchmark: ModuleType, tmp_path: 
     assert marts["same"]["rows_before"] == marts["same"]["rows_after"] == 2
     assert not marts["changed"]["unchanged"]
     assert not marts["dropped"]["unchanged"] and marts["dropped"]["rows_after"] is None
+
+
+def test_every_timed_dbt_run_reuses_the_warm_parse(
+    benchmark: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dbt parses the whole project again when the profile it hashes (the file's path, the memory cap, the settings)
+    or the vars differ from the cached parse's: the warm-up parse and every timed build must agree on all of them."""
+    data = tmp_path / "data"
+    benchmark.generate(data, 1_000)
+    size = benchmark.LARGE  # a size whose cap is not the default one
+    calls: list[tuple[list[str], dict[str, str]]] = []
+
+    def dbt(command: list[str], **options):  # stands in for the dbt process: records it, writes what dbt would
+        calls.append((command, options["env"]))
+        if "build" in command:
+            target = Path(command[command.index("--target-path") + 1])
+            stamp = "2026-01-01T00:00:00Z"
+            timing = [{"name": "execute", "started_at": stamp, "completed_at": stamp}]
+            result = {"unique_id": "model.alms_standings.m", "execution_time": 0.0, "timing": timing}
+            target.mkdir(exist_ok=True)
+            (target / "run_results.json").write_text(json.dumps({"results": [result]}))
+
+    monkeypatch.setattr(benchmark.subprocess, "run", dbt)
+    benchmark.warm_parse(data, size)
+    # Each timed run as measure_size starts it: its own process, with the size's cap set by its parent.
+    monkeypatch.setenv("ALMS_DUCKDB_MEMORY_LIMIT", benchmark.memory_limit(size))
+    for attempt in range(2):
+        output = tmp_path / f"dbt_{attempt}"
+        output.mkdir()
+        benchmark.run_dbt(data, output)
+        assert (output / "alms.duckdb").is_file(), "the build's file is kept in the run's output, for the comparison"
+    profile = (
+        "ALMS_DUCKDB_PATH",
+        "ALMS_DUCKDB_MEMORY_LIMIT",
+        "ALMS_DUCKDB_PRESERVE_INSERTION_ORDER",
+        "DBT_PROFILES_DIR",
+    )
+
+    def parse_inputs(command: list[str], env: dict[str, str]) -> tuple:
+        return tuple(env.get(name) for name in profile), [
+            command[command.index(flag) + 1] for flag in ("--vars", "--target-path", "--project-dir")
+        ]
+
+    (parse_command, parse_env), *builds = calls
+    assert "parse" in parse_command and len(builds) == 2
+    for command, env in builds:
+        assert parse_inputs(command, env) == parse_inputs(parse_command, parse_env)
