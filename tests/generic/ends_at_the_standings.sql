@@ -1,7 +1,8 @@
 {#- A championship run round by round ends where its standings stand. Fails with every competitor (`keys`, e.g.
     season, class_code, team_name) whose line after the season's last race run (the model's highest race_order: a
     round rescheduled after the final is raced last) differs from its line in `standings` in any pair of
-    `columns` (progression column: standings column), or who is in one and not the other. -#}
+    `columns` (progression column: standings column; a value missing on one side differs), or who is in one and
+    not the other. -#}
 {% test ends_at_the_standings(model, standings, keys, columns) %}
     with
 
@@ -48,6 +49,6 @@
         progression_ends.{{ keys | last }} is null
         or standings.{{ keys | last }} is null
         {%- for progression_column, standings_column in columns.items() %}
-            or progression_ends.{{ progression_column }} != standings.{{ standings_column }}
+            or progression_ends.{{ progression_column }} is distinct from standings.{{ standings_column }}
         {%- endfor %}
 {% endtest %}
