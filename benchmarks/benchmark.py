@@ -156,8 +156,9 @@ def write_timing(output: Path, timing: dict) -> None:
 # Parquet and the reference seeds the models read) and applies the official scenario's rules, which have no
 # distance rule and share tied places (checked in run_floor). The shared work (scoring every finish, keeping each
 # team's best car a round, with the models' window: arg_max over a group by, tried, took twice as long at 10^7; that
-# car's entry that round) is done once into an in-memory table; then the two marts
-# are written side by side on two cursors of one connection, as dbt runs them on its two threads. result_key is
+# car's number, looked up by season as the models do: a car keeps one number a season) is done once into an
+# in-memory table; then the two marts are written one after the other, as dbt runs them (fct_team_standings reads
+# fct_team_round_points; written side by side on two cursors instead, the floor took the same time). result_key is
 # built as macros/keys.sql builds it (the round's key, '2002-r05', then the car or, for a team's unidentified car,
 # its class and team); the marts have no other key column (their grain is their columns).
 FLOOR_TEAM_ROUNDS = """
@@ -205,11 +206,15 @@ best as (
         team_name, round_number, cast(points as {points_type}) as points, car_key, class_position
     from ranked
     where rank_within_team = 1
+),
+car_numbers as (
+    select season, car_key, max(nullif(trim(car_number), '')) as car_number
+    from entries
+    group by season, car_key
 )
-select best.*, nullif(trim(entries.car_number), '') as car_number
+select best.*, car_numbers.car_number
 from best
-left join entries
-    on best.season = entries.season and best.round_number = entries.round_number and best.car_key = entries.car_key
+left join car_numbers on best.season = car_numbers.season and best.car_key = car_numbers.car_key
 """
 
 FLOOR_ROUND_POINTS = """
@@ -270,8 +275,6 @@ def points_type() -> str:
 
 
 def run_floor(data: Path, output: Path) -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
     started = time.perf_counter()
     reference = PROJECT_DIR / "seeds" / "reference"
     rules = duckdb.sql(f"""select min_distance_fraction, tie_break from '{reference}/scoring_scenarios.csv'
@@ -286,31 +289,21 @@ def run_floor(data: Path, output: Path) -> None:
             "memory_limit": os.environ["ALMS_DUCKDB_MEMORY_LIMIT"],
         },
     )
+    connection.execute("set enable_progress_bar = false")
     connection.execute("attach ':memory:' as scratch")
-    cursors = [connection.cursor(), connection.cursor()]
-    for cursor in cursors:
-        cursor.execute("set enable_progress_bar = false")
-
-    def side_by_side(statements: list[str]) -> None:
-        with ThreadPoolExecutor(len(statements)) as pool:
-            list(pool.map(lambda cursor, sql: cursor.execute(sql), cursors, statements))
-
-    cursors[0].execute(FLOOR_TEAM_ROUNDS.format(data=data, reference=reference, points_type=points))
-    side_by_side(
-        [
-            FLOOR_ROUND_POINTS,
-            FLOOR_STANDINGS.format(
-                points_type=points,
-                round_aggregates=", ".join(
-                    f"cast(max(case when round_number = {number} then points end) as {points}) as round_{number}_points"
-                    for number in rounds
-                ),
-                round_columns=", ".join(f"round_{number}_points" for number in rounds),
+    for statement in [
+        FLOOR_TEAM_ROUNDS.format(data=data, reference=reference, points_type=points),
+        FLOOR_ROUND_POINTS,
+        FLOOR_STANDINGS.format(
+            points_type=points,
+            round_aggregates=", ".join(
+                f"cast(max(case when round_number = {number} then points end) as {points}) as round_{number}_points"
+                for number in rounds
             ),
-        ]
-    )
-    for cursor in cursors:
-        cursor.close()
+            round_columns=", ".join(f"round_{number}_points" for number in rounds),
+        ),
+    ]:
+        connection.execute(statement)
     connection.close()
     write_timing(output, {"sql_s": time.perf_counter() - started})
 
@@ -336,10 +329,12 @@ def run_polars(data: Path, output: Path) -> None:
         .select("season", "round_number", pl.col("official_scenario_code").alias("scenario_code"), "scale_code")
     )
     aliases = pl.scan_parquet(data / "team_aliases.parquet").select("team_alias", "team_name")
-    entries = (
+    car_numbers = (
         pl.scan_parquet(data / "entries.parquet")
-        .select("season", "round_number", "car_key", pl.col("car_number").str.strip_chars())
+        .select("season", "car_key", pl.col("car_number").str.strip_chars())
         .with_columns(pl.when(pl.col("car_number") != "").then(pl.col("car_number")).alias("car_number"))
+        .group_by("season", "car_key")
+        .agg(pl.col("car_number").max())
     )
     best = pl.col("points") * 1000 - pl.col("class_position")
     round_points = (
@@ -353,7 +348,7 @@ def run_polars(data: Path, output: Path) -> None:
             pl.col("car_key").get(best.arg_max()), pl.col("class_position").get(best.arg_max()), pl.col("points").max()
         )
         .join(classes, on="class_code")
-        .join(entries, on=["season", "round_number", "car_key"], how="left")
+        .join(car_numbers, on=["season", "car_key"], how="left")
         .select(
             "season",
             "scenario_code",
@@ -878,8 +873,8 @@ def report(sizes: dict[int, dict], warm: dict, tested: dict | None, paired: dict
         f"data: {DUCKDB_MEMORY_LIMIT} below {LARGE:,} finishes (where the 1.5 GiB peak goal applies), "
         f"{DUCKDB_LARGE_MEMORY_LIMIT} from there on",
         "(`ALMS_DUCKDB_PRESERVE_INSERTION_ORDER`, `ALMS_DUCKDB_MEMORY_LIMIT`; set by the benchmark only). The floor",
-        "scores the finishes, keeps each team's best car and reads that car's entry once (an in-memory table), then",
-        "writes the two marts side by side on two cursors, as dbt runs them on its two threads. Medians of the runs",
+        "scores the finishes, keeps each team's best car and looks up that car's number once (an in-memory table),",
+        "then writes the two marts one after the other, as dbt runs them. Medians of the runs",
         "(runs interleaved across engines); peak memory is the largest maximum resident set of any run",
         "(`/usr/bin/time -f %M`).",
         "`identical`: the floor's and polars' marts have dbt's column names and types and the same rows (`except all`",

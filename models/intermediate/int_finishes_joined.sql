@@ -1,6 +1,5 @@
 -- Each reported result with what scoring and readers need of it: its round (race name and type, the laps the
--- distance rule measures against), its class's display order, its team's standings name, and its car's entry
--- that round (number, chassis).
+-- distance rule measures against), its class's display order, its team's standings name, and its car's race number.
 with
 
 finishes as (
@@ -27,6 +26,18 @@ classes as (
     select * from {{ ref('classes') }}
 ),
 
+car_numbers as (
+    -- Each car's race number a season. A car keeps one number a season (assert_cars_keep_one_number_a_season) and
+    -- every identified result has its car's entry that round (the finishes seed's relationship to entries), so
+    -- the number is looked up by season and car: one row per car, not one per round it entered.
+    select
+        season,
+        car_key,
+        max(car_number) as car_number
+    from entries
+    group by season, car_key
+),
+
 finishes_joined as (
     select
         {{ result_key(
@@ -38,9 +49,8 @@ finishes_joined as (
         finishes.class_code,
         classes.class_order,
         finishes.car_key,
-        entries.car_number,
+        car_numbers.car_number,
         team_aliases.team_name,
-        entries.chassis,
         finishes.class_position,
         finishes.laps,
         finishes.laps_at_most,
@@ -64,11 +74,10 @@ finishes_joined as (
         on finishes.team_entered = team_aliases.team_alias
     inner join classes
         on finishes.class_code = classes.class_code
-    left join entries
+    left join car_numbers
         on
-            finishes.season = entries.season
-            and finishes.round_number = entries.round_number
-            and finishes.car_key = entries.car_key
+            finishes.season = car_numbers.season
+            and finishes.car_key = car_numbers.car_key
     left join class_winner_gaps
         on
             finishes.season = class_winner_gaps.season

@@ -13,6 +13,10 @@ team_rounds_scored as (
     select * from {{ ref('int_team_rounds_scored') }}
 ),
 
+entries as (
+    select * from {{ ref('stg_entries') }}
+),
+
 official_results as (
     select * from finishes_scored
     where is_official_scenario
@@ -31,7 +35,7 @@ final as (
         results.car_key,
         results.car_number,
         results.team_name,
-        finishes.chassis,
+        entries.chassis,
         results.class_position,
         results.laps,
         results.laps_at_most,
@@ -49,6 +53,12 @@ final as (
     from official_results as results
     inner join finishes_joined as finishes
         on results.result_key = finishes.result_key
+    -- The car's entry that round, for its chassis (none for an unidentified car).
+    left join entries
+        on
+            results.season = entries.season
+            and results.round_number = entries.round_number
+            and results.car_key = entries.car_key
     left join team_rounds_scored as team_rounds
         on
             results.scenario_code = team_rounds.scenario_code

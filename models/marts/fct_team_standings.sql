@@ -8,8 +8,8 @@ team_standings_ranked as (
     select * from {{ ref('int_team_standings_ranked') }}
 ),
 
-team_rounds_scored as (
-    select * from {{ ref('int_team_rounds_scored') }}
+team_round_points as (
+    select * from {{ ref('fct_team_round_points') }}
 ),
 
 official_standings as (
@@ -26,8 +26,7 @@ round_points_pivoted as (
         season,
         class_code,
         team_name
-    from team_rounds_scored
-    where is_official_scenario
+    from team_round_points
     group by season, class_code, team_name
 ),
 
