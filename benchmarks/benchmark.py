@@ -157,10 +157,10 @@ def write_timing(output: Path, timing: dict) -> None:
 # distance rule and share tied places (checked in run_floor). The shared work (scoring every finish, keeping each
 # team's best car a round, with the models' window: arg_max over a group by, tried, took twice as long at 10^7; that
 # car's number, looked up by season as the models do: a car keeps one number a season) is done once into an
-# in-memory table; then the two marts are written one after the other, as dbt runs them (fct_team_standings reads
-# fct_team_round_points; written side by side on two cursors instead, the floor took the same time). result_key is
-# built as macros/keys.sql builds it (the round's key, '2002-r05', then the car or, for a team's unidentified car,
-# its class and team); the marts have no other key column (their grain is their columns).
+# in-memory table; then the two marts are written side by side on two cursors of one connection, as dbt runs them
+# on its two threads. result_key is built as macros/keys.sql builds it (the round's key, '2002-r05', then the car
+# or, for a team's unidentified car, its class and team); the marts have no other key column (their grain is their
+# columns).
 FLOOR_TEAM_ROUNDS = """
 create table scratch.team_rounds as
 with
@@ -275,6 +275,8 @@ def points_type() -> str:
 
 
 def run_floor(data: Path, output: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
     started = time.perf_counter()
     reference = PROJECT_DIR / "seeds" / "reference"
     rules = duckdb.sql(f"""select min_distance_fraction, tie_break from '{reference}/scoring_scenarios.csv'
@@ -289,21 +291,31 @@ def run_floor(data: Path, output: Path) -> None:
             "memory_limit": os.environ["ALMS_DUCKDB_MEMORY_LIMIT"],
         },
     )
-    connection.execute("set enable_progress_bar = false")
     connection.execute("attach ':memory:' as scratch")
-    for statement in [
-        FLOOR_TEAM_ROUNDS.format(data=data, reference=reference, points_type=points),
-        FLOOR_ROUND_POINTS,
-        FLOOR_STANDINGS.format(
-            points_type=points,
-            round_aggregates=", ".join(
-                f"cast(max(case when round_number = {number} then points end) as {points}) as round_{number}_points"
-                for number in rounds
+    cursors = [connection.cursor(), connection.cursor()]
+    for cursor in cursors:
+        cursor.execute("set enable_progress_bar = false")
+
+    def side_by_side(statements: list[str]) -> None:
+        with ThreadPoolExecutor(len(statements)) as pool:
+            list(pool.map(lambda cursor, sql: cursor.execute(sql), cursors, statements))
+
+    cursors[0].execute(FLOOR_TEAM_ROUNDS.format(data=data, reference=reference, points_type=points))
+    side_by_side(
+        [
+            FLOOR_ROUND_POINTS,
+            FLOOR_STANDINGS.format(
+                points_type=points,
+                round_aggregates=", ".join(
+                    f"cast(max(case when round_number = {number} then points end) as {points}) as round_{number}_points"
+                    for number in rounds
+                ),
+                round_columns=", ".join(f"round_{number}_points" for number in rounds),
             ),
-            round_columns=", ".join(f"round_{number}_points" for number in rounds),
-        ),
-    ]:
-        connection.execute(statement)
+        ]
+    )
+    for cursor in cursors:
+        cursor.close()
     connection.close()
     write_timing(output, {"sql_s": time.perf_counter() - started})
 
@@ -875,8 +887,8 @@ def report(sizes: dict[int, dict], warm: dict, tested: dict | None, paired: dict
         f"{DUCKDB_LARGE_MEMORY_LIMIT} from there on",
         "(`ALMS_DUCKDB_PRESERVE_INSERTION_ORDER`, `ALMS_DUCKDB_MEMORY_LIMIT`; set by the benchmark only). The floor",
         "scores the finishes, keeps each team's best car and looks up that car's number once (an in-memory table),",
-        "then writes the two marts one after the other, as dbt runs them. Medians of the runs",
-        "(runs interleaved across engines); peak memory is the largest maximum resident set of any run",
+        "then writes the two marts side by side on two cursors, as dbt runs them on its two threads. Medians of",
+        "the runs (runs interleaved across engines); peak memory is the largest maximum resident set of any run",
         "(`/usr/bin/time -f %M`).",
         "`identical`: the floor's and polars' marts have dbt's column names and types and the same rows (`except all`",
         f"both ways); from {LARGE:,} finishes it is skipped to save time (`--compare-large` runs it).",

@@ -8,8 +8,8 @@ team_standings_ranked as (
     select * from {{ ref('int_team_standings_ranked') }}
 ),
 
-team_round_points as (
-    select * from {{ ref('fct_team_round_points') }}
+team_rounds_scored as (
+    select * from {{ ref('int_team_rounds_scored') }}
 ),
 
 official_standings as (
@@ -26,7 +26,8 @@ round_points_pivoted as (
         season,
         class_code,
         team_name
-    from team_round_points
+    from team_rounds_scored
+    where is_official_scenario
     group by season, class_code, team_name
 ),
 
