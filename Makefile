@@ -117,7 +117,7 @@ report: setup
 screenshots: setup
 	$(BIN)/python dashboard/screenshot.py --docs --out docs/images $(SCREENSHOT_ARGS)
 
-# Not part of the tests (about an hour): writes docs/benchmarks.md. BENCHMARK_ARGS: options of
+# Not part of the tests (about 20 minutes): writes docs/benchmarks.md. BENCHMARK_ARGS: options of
 # benchmarks/benchmark.py, e.g. --compare-ref <git ref> (pair the warm build and compare every mart with that ref's).
 BENCHMARK_ARGS ?= --compare-ref main
 benchmark: setup

@@ -854,9 +854,9 @@ def report(sizes: dict[int, dict], warm: dict, tested: dict | None, paired: dict
     lines = [
         "# Benchmarks",
         "",
-        f"Machine: {machine()}. Shared with other users' builds while measured.",
+        f"Machine: {machine()}. Not an isolated machine: read the ratios of one run, not seconds across runs.",
         "",
-        "Command (about an hour on 2 cores; `BENCHMARK_ARGS` passes options, e.g. `--compare-ref <ref>`, the git",
+        "Command (about 20 minutes on 2 cores; `BENCHMARK_ARGS` passes options, e.g. `--compare-ref <ref>`, the git",
         "ref to pair the warm build with, `main` by default; `python benchmarks/benchmark.py --help` lists them):",
         "",
         "```sh",
